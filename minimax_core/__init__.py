@@ -1,0 +1,1 @@
+"""Framework-free MiniMax protocol core."""

@@ -1,0 +1,1 @@
+"""Offline MiniMax emulator (see issue 3)."""
