@@ -1,0 +1,222 @@
+"""``MiniMaxClient``: chat, stream and embed, sync and async — what the adapters are built on.
+
+>>> client = MiniMaxClient(api_key="...", base_url="http://127.0.0.1:8765")  # doctest: +SKIP
+>>> result = client.chat([UserMessage("Hi")], ChatParams(model="MiniMax-M2.7"))  # doctest: +SKIP
+>>> result.message.content, result.message.reasoning.text  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from functools import partial
+from typing import Any, Literal
+
+import httpx
+
+from minimax_core.config import ClientConfig
+from minimax_core.protocol import ChatStreamDecoder, interpret_chat, interpret_embeddings
+from minimax_core.request import ChatParams, InvalidInputError, PreparedChat, prepare_chat
+from minimax_core.retry import RetryPolicy
+from minimax_core.transport import AsyncDriver, HttpRequest, SyncDriver, async_pool, sync_pool
+from minimax_core.types import ChatDelta, ChatMessage, ChatResult
+from minimax_core.wire import EmbeddingsRequest
+
+__all__ = ["AsyncChatStream", "ChatStream", "MiniMaxClient", "embedding_batches"]
+
+EmbeddingType = Literal["db", "query"]
+
+
+def embedding_batches(texts: Sequence[str], batch_size: int, max_batch_chars: int) -> list[range]:
+    """Split ``texts`` into consecutive batches by count and by size (a long text goes alone)."""
+    batches: list[range] = []
+    start = size = 0
+    for i, text in enumerate(texts):
+        if i > start and (i - start >= batch_size or size + len(text) > max_batch_chars):
+            batches.append(range(start, i))
+            start, size = i, 0
+        size += len(text)
+    if start < len(texts):
+        batches.append(range(start, len(texts)))
+    return batches
+
+
+class ChatStream:
+    """Iterate for :class:`ChatDelta` items; ``result`` holds the whole answer afterwards."""
+
+    def __init__(self, items: Iterator[ChatDelta], decoders: list[ChatStreamDecoder]) -> None:
+        self._items = items
+        self._decoders = decoders
+
+    def __iter__(self) -> Iterator[ChatDelta]:
+        return self._items
+
+    def __next__(self) -> ChatDelta:
+        return next(self._items)
+
+    @property
+    def result(self) -> ChatResult:
+        """The complete answer (usage, tool calls, reasoning for replay); after iteration."""
+        return _result(self._decoders)
+
+
+class AsyncChatStream:
+    def __init__(self, items: AsyncIterator[ChatDelta], decoders: list[ChatStreamDecoder]) -> None:
+        self._items = items
+        self._decoders = decoders
+
+    def __aiter__(self) -> AsyncIterator[ChatDelta]:
+        return self._items
+
+    async def __anext__(self) -> ChatDelta:
+        return await self._items.__anext__()
+
+    async def aclose(self) -> None:
+        aclose = getattr(self._items, "aclose", None)
+        if aclose is not None:
+            await aclose()
+
+    @property
+    def result(self) -> ChatResult:
+        return _result(self._decoders)
+
+
+class MiniMaxClient:
+    """A MiniMax client over a shared connection pool.
+
+    Pass ``http_client`` / ``http_async_client`` to use your own ``httpx`` clients (proxies, TLS,
+    mounts); they are used as given and never closed here.
+    """
+
+    def __init__(
+        self,
+        config: ClientConfig | None = None,
+        *,
+        http_client: httpx.Client | None = None,
+        http_async_client: httpx.AsyncClient | None = None,
+        **config_fields: Any,
+    ) -> None:
+        self.config = config if config is not None else ClientConfig.from_env(**config_fields)
+        self.http_client = http_client
+        self.http_async_client = http_async_client
+        self._policy = RetryPolicy(max_retries=self.config.max_retries)
+        self._pool_key = (self.config.timeout, self.config.connect_timeout)
+
+    def __repr__(self) -> str:
+        return f"MiniMaxClient(api={self.config.api!r}, host={self.config.host!r})"
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    def _request(self, url: str, body: bytes, stream: bool) -> HttpRequest:
+        headers = {
+            "Authorization": f"Bearer {self.config.key()}",
+            "Content-Type": "application/json",
+            "Accept": "text/event-stream" if stream else "application/json",
+            **self.config.default_headers,
+        }
+        return HttpRequest(url=url, body=body, headers=headers, stream=stream)
+
+    def _sync(self) -> SyncDriver:
+        return SyncDriver(self.http_client or sync_pool(self._pool_key), self._policy)
+
+    def _async(self) -> AsyncDriver:
+        return AsyncDriver(self.http_async_client or async_pool(self._pool_key), self._policy)
+
+    def prepare(
+        self, messages: Sequence[ChatMessage], params: ChatParams, *, stream: bool
+    ) -> PreparedChat:
+        """Validate and shape a request without sending it (raises on bad input)."""
+        return prepare_chat(messages, params, api=self.config.api, stream=stream)
+
+    # -- chat -------------------------------------------------------------------------------
+
+    def chat(self, messages: Sequence[ChatMessage], params: ChatParams) -> ChatResult:
+        prepared = self.prepare(messages, params, stream=False)
+        request = self._request(self.config.chat_url, prepared.body, stream=False)
+        return self._sync().call(request, partial(interpret_chat, prepared))
+
+    async def achat(self, messages: Sequence[ChatMessage], params: ChatParams) -> ChatResult:
+        prepared = self.prepare(messages, params, stream=False)
+        request = self._request(self.config.chat_url, prepared.body, stream=False)
+        return await self._async().call(request, partial(interpret_chat, prepared))
+
+    def stream(self, messages: Sequence[ChatMessage], params: ChatParams) -> ChatStream:
+        prepared = self.prepare(messages, params, stream=True)
+        request = self._request(self.config.chat_url, prepared.body, stream=True)
+        decoders: list[ChatStreamDecoder] = []
+        items = self._sync().stream(request, partial(_new_decoder, prepared, decoders))
+        return ChatStream(items, decoders)
+
+    def astream(self, messages: Sequence[ChatMessage], params: ChatParams) -> AsyncChatStream:
+        prepared = self.prepare(messages, params, stream=True)
+        request = self._request(self.config.chat_url, prepared.body, stream=True)
+        decoders: list[ChatStreamDecoder] = []
+        items = self._async().stream(request, partial(_new_decoder, prepared, decoders))
+        return AsyncChatStream(items, decoders)
+
+    # -- embeddings -------------------------------------------------------------------------
+
+    def _embedding_requests(
+        self, texts: Sequence[str], model: str, type: EmbeddingType, batch_size: int
+    ) -> list[tuple[range, HttpRequest]]:
+        if batch_size < 1:
+            raise InvalidInputError(f"batch_size must be >= 1, got {batch_size}")
+        out = []
+        for batch in embedding_batches(texts, batch_size, max_batch_chars=16_000):
+            body = EmbeddingsRequest(model=model, texts=[texts[i] for i in batch], type=type)
+            out.append((batch, self._request(self.config.embeddings_url, body.to_json(), False)))
+        return out
+
+    def embed(
+        self,
+        texts: Sequence[str],
+        *,
+        model: str = "embo-01",
+        type: EmbeddingType = "db",
+        batch_size: int = 32,
+        on_progress: Callable[[int], None] | None = None,
+    ) -> list[list[float]]:
+        """Embed ``texts`` (``type="db"`` for documents, ``"query"`` for search queries)."""
+        driver = self._sync()
+        vectors: list[list[float]] = []
+        for batch, request in self._embedding_requests(texts, model, type, batch_size):
+            vectors.extend(driver.call(request, partial(interpret_embeddings, len(batch))))
+            if on_progress is not None:
+                on_progress(len(batch))
+        return vectors
+
+    async def aembed(
+        self,
+        texts: Sequence[str],
+        *,
+        model: str = "embo-01",
+        type: EmbeddingType = "db",
+        batch_size: int = 32,
+        max_concurrency: int = 4,
+        on_progress: Callable[[int], None] | None = None,
+    ) -> list[list[float]]:
+        driver = self._async()
+        limit = asyncio.Semaphore(max(1, max_concurrency))
+
+        async def one(batch: range, request: HttpRequest) -> list[list[float]]:
+            async with limit:
+                result = await driver.call(request, partial(interpret_embeddings, len(batch)))
+            if on_progress is not None:
+                on_progress(len(batch))
+            return result
+
+        requests = self._embedding_requests(texts, model, type, batch_size)
+        parts = await asyncio.gather(*(one(batch, request) for batch, request in requests))
+        return [vector for part in parts for vector in part]
+
+
+def _new_decoder(prepared: PreparedChat, decoders: list[ChatStreamDecoder]) -> ChatStreamDecoder:
+    decoder = ChatStreamDecoder(prepared)
+    decoders.append(decoder)
+    return decoder
+
+
+def _result(decoders: list[ChatStreamDecoder]) -> ChatResult:
+    if not decoders:
+        raise RuntimeError("The stream has not been read yet: iterate over it first.")
+    return decoders[-1].result()

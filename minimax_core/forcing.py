@@ -1,0 +1,94 @@
+"""Forcing a tool call on a service that ignores ``tool_choice`` "required" and named choices.
+
+MiniMax accepts ``tool_choice: "required"`` / a named function and silently ignores both
+(``minimax-api.md`` §3.1, §5). When a caller forces a tool (LangChain ``tool_choice="any"`` or a
+name, LlamaIndex ``tool_required=True``, structured output), the request carries an explicit
+instruction (:func:`forcing_instruction`); if the model still answers in text, :func:`recover_call`
+tries once to read the call's arguments from JSON in that text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from minimax_core.types import ToolCall, ToolDefinition
+
+__all__ = ["ForcedTool", "forcing_instruction", "recover_call"]
+
+
+@dataclass(frozen=True, slots=True)
+class ForcedTool:
+    """A forced tool choice: ``name`` is the required tool, or ``None`` for "any of ``tools``"."""
+
+    tools: tuple[ToolDefinition, ...]
+    name: str | None = None
+
+    @property
+    def candidates(self) -> list[ToolDefinition]:
+        if self.name is None:
+            return list(self.tools)
+        return [t for t in self.tools if t.name == self.name]
+
+
+def forcing_instruction(forced: ForcedTool) -> str:
+    if forced.name is not None:
+        return (
+            f"You must call the tool `{forced.name}` now. Reply with a call of `{forced.name}` "
+            "and nothing else; do not answer in plain text."
+        )
+    names = ", ".join(f"`{t.name}`" for t in forced.tools)
+    return (
+        f"You must call one of the provided tools ({names}) now. Reply with a tool call and "
+        "nothing else; do not answer in plain text."
+    )
+
+
+def _json_objects(text: str) -> list[dict[str, Any]]:
+    decoder = json.JSONDecoder()
+    found: list[dict[str, Any]] = []
+    start = text.find("{")
+    while start >= 0:
+        try:
+            value, end = decoder.raw_decode(text, start)
+        except ValueError:
+            start = text.find("{", start + 1)
+            continue
+        if isinstance(value, dict):
+            found.append(value)
+        start = text.find("{", end)
+    return found
+
+
+def _fits(tool: ToolDefinition, args: dict[str, Any]) -> bool:
+    properties = tool.parameters.get("properties")
+    required = tool.parameters.get("required") or []
+    if not isinstance(properties, dict):
+        return True
+    if any(name not in args for name in required):
+        return False
+    return all(key in properties for key in args) or not properties
+
+
+def recover_call(text: str, forced: ForcedTool) -> ToolCall | None:
+    """Read a forced call from a text answer, or ``None`` if the text holds none."""
+    candidates = forced.candidates
+    if not candidates:
+        return None
+    by_name = {t.name: t for t in candidates}
+    for obj in _json_objects(text):
+        name, args = obj.get("name"), obj.get("arguments", obj.get("parameters"))
+        if isinstance(name, str) and name in by_name and isinstance(args, dict):
+            return _call(name, args)
+        for tool in candidates:
+            if _fits(tool, obj):
+                return _call(tool.name, obj)
+    return None
+
+
+def _call(name: str, args: dict[str, Any]) -> ToolCall:
+    raw = json.dumps(args, ensure_ascii=False)
+    digest = hashlib.sha1(f"{name}:{raw}".encode(), usedforsecurity=False).hexdigest()[:12]
+    return ToolCall(id=f"call_recovered_{digest}", name=name, arguments=args, raw_arguments=raw)

@@ -1,0 +1,88 @@
+"""Accumulating streamed reasoning that may arrive as increments or as cumulative snapshots.
+
+MiniMax's streams disagree by host and model: live M2.7 streams send each ``reasoning_details``
+item's ``text`` as an increment, MiniMax's own sample (and some M3 / global-host streams) as the
+whole text so far. :class:`SnapshotAccumulator` detects which, so the text is never duplicated:
+a piece that strictly extends everything received so far is a snapshot (its new suffix is the
+delta); anything else is an increment. The mode is decided once, on the second piece, and kept.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["ReasoningDetailsAccumulator", "SnapshotAccumulator"]
+
+_UNKNOWN, _INCREMENTAL, _CUMULATIVE = range(3)
+
+
+class SnapshotAccumulator:
+    __slots__ = ("_mode", "text")
+
+    def __init__(self) -> None:
+        self.text = ""
+        self._mode = _UNKNOWN
+
+    def add(self, piece: str) -> str:
+        """Take the next piece; return the text it adds."""
+        if not piece:
+            return ""
+        text = self.text
+        if self._mode == _UNKNOWN and text:
+            extends = len(piece) > len(text) and piece.startswith(text)
+            self._mode = _CUMULATIVE if extends else _INCREMENTAL
+        if self._mode == _CUMULATIVE and piece.startswith(text):
+            self.text = piece
+            return piece[len(text) :]
+        self.text = text + piece
+        return piece
+
+
+class ReasoningDetailsAccumulator:
+    """Merges streamed ``reasoning_details`` items (keyed by their ``index``) into final items.
+
+    The final items are the first-seen item of each index with its ``text`` replaced by the whole
+    accumulated text: exactly what a non-streamed response carries, ready to be replayed verbatim.
+    """
+
+    __slots__ = ("_items", "_text")
+
+    def __init__(self) -> None:
+        self._items: dict[int, dict[str, Any]] = {}
+        self._text: dict[int, SnapshotAccumulator] = {}
+
+    def add(self, items: list[dict[str, Any]]) -> tuple[str, list[dict[str, Any]]]:
+        """Take one chunk's items; return (new text, items carrying only the new text)."""
+        added: list[str] = []
+        deltas: list[dict[str, Any]] = []
+        for position, item in enumerate(items):
+            if not isinstance(item, dict):
+                continue
+            raw_index = item.get("index", position)
+            index = raw_index if isinstance(raw_index, int) else position
+            acc = self._text.get(index)
+            if acc is None:
+                acc = self._text[index] = SnapshotAccumulator()
+                self._items[index] = dict(item)
+            piece = item.get("text")
+            delta = acc.add(piece) if isinstance(piece, str) else ""
+            if delta or not isinstance(piece, str):
+                deltas.append({**item, "text": delta} if isinstance(piece, str) else dict(item))
+            added.append(delta)
+        return "".join(added), deltas
+
+    @property
+    def text(self) -> str:
+        return "".join(self._text[i].text for i in sorted(self._text))
+
+    def items(self) -> list[dict[str, Any]]:
+        out = []
+        for index in sorted(self._items):
+            item = dict(self._items[index])
+            if "text" in item:
+                item["text"] = self._text[index].text
+            out.append(item)
+        return out
+
+    def __bool__(self) -> bool:
+        return bool(self._items)

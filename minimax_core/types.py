@@ -1,0 +1,180 @@
+"""Framework-neutral values that adapters exchange with the core.
+
+Adapters translate LangChain / LlamaIndex messages into these, and read results back from them.
+Plain slotted dataclasses: cheap to build on every call and every stream chunk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+__all__ = [
+    "AssistantMessage",
+    "ChatDelta",
+    "ChatMessage",
+    "ChatResult",
+    "ImagePart",
+    "InvalidToolCall",
+    "Reasoning",
+    "SystemMessage",
+    "TextPart",
+    "TokenUsage",
+    "ToolCall",
+    "ToolCallChunk",
+    "ToolDefinition",
+    "ToolMessage",
+    "UserMessage",
+]
+
+
+@dataclass(slots=True, frozen=True)
+class TextPart:
+    text: str
+
+
+@dataclass(slots=True, frozen=True)
+class ImagePart:
+    """An image by URL or ``data:`` URI (MiniMax-Text-01 and MiniMax-M3 only)."""
+
+    url: str
+    detail: str | None = None
+
+
+ContentPart = TextPart | ImagePart
+
+
+@dataclass(slots=True)
+class Reasoning:
+    """A turn's reasoning, kept in the form it arrived in so it can be replayed exactly.
+
+    ``details`` are MiniMax's ``reasoning_details`` items verbatim; ``inline`` is the original
+    ``content`` string with its ``<think>`` block when the reasoning arrived inline.
+    """
+
+    text: str = ""
+    details: list[dict[str, Any]] | None = None
+    inline: str | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.text or self.details or self.inline)
+
+
+@dataclass(slots=True, frozen=True)
+class ToolCall:
+    id: str
+    name: str
+    arguments: dict[str, Any]
+    #: The arguments exactly as the model produced them (kept for replay).
+    raw_arguments: str | None = None
+
+
+@dataclass(slots=True, frozen=True)
+class InvalidToolCall:
+    """A tool call whose arguments are not valid JSON; kept so nothing is lost."""
+
+    id: str | None
+    name: str | None
+    raw_arguments: str
+    error: str
+
+
+@dataclass(slots=True)
+class SystemMessage:
+    content: str
+    role: Literal["system"] = "system"
+
+
+@dataclass(slots=True)
+class UserMessage:
+    content: str | list[ContentPart]
+    name: str | None = None
+    role: Literal["user"] = "user"
+
+
+@dataclass(slots=True)
+class AssistantMessage:
+    content: str = ""
+    tool_calls: list[ToolCall] = field(default_factory=list)
+    reasoning: Reasoning | None = None
+    name: str | None = None
+    role: Literal["assistant"] = "assistant"
+
+
+@dataclass(slots=True)
+class ToolMessage:
+    tool_call_id: str
+    content: str
+    role: Literal["tool"] = "tool"
+
+
+ChatMessage = SystemMessage | UserMessage | AssistantMessage | ToolMessage
+
+
+@dataclass(slots=True, frozen=True)
+class ToolDefinition:
+    """A function the model may call. ``parameters`` is a JSON schema (object)."""
+
+    name: str
+    description: str = ""
+    parameters: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True, frozen=True)
+class TokenUsage:
+    input_tokens: int = 0
+    output_tokens: int = 0
+    total_tokens: int = 0
+    reasoning_tokens: int | None = None
+    cached_tokens: int | None = None
+
+
+@dataclass(slots=True)
+class ToolCallChunk:
+    """A fragment of a streamed tool call (``id``/``name`` only on the first fragment)."""
+
+    index: int
+    id: str | None = None
+    name: str | None = None
+    arguments: str = ""
+
+
+@dataclass(slots=True)
+class ChatDelta:
+    """What one stream event adds to the answer."""
+
+    text: str = ""
+    reasoning: str = ""
+    reasoning_details: list[dict[str, Any]] | None = None
+    tool_call_chunks: list[ToolCallChunk] = field(default_factory=list)
+    finish_reason: str | None = None
+    usage: TokenUsage | None = None
+    id: str | None = None
+    model: str | None = None
+
+    def __bool__(self) -> bool:
+        return bool(
+            self.text
+            or self.reasoning
+            or self.reasoning_details
+            or self.tool_call_chunks
+            or self.finish_reason
+            or self.usage
+        )
+
+
+@dataclass(slots=True)
+class ChatResult:
+    """A complete answer (non-streamed, or a finished stream)."""
+
+    message: AssistantMessage
+    finish_reason: str | None
+    usage: TokenUsage | None
+    id: str | None
+    model: str | None
+    request_id: str | None = None
+    invalid_tool_calls: list[InvalidToolCall] = field(default_factory=list)
+    #: True when the model spent its whole ``max_tokens`` budget on reasoning.
+    empty_answer: bool = False
+    #: True when a forced tool call was recovered from a text answer.
+    tool_call_recovered: bool = False

@@ -1,0 +1,299 @@
+"""Pydantic models of MiniMax's wire shapes: the only place that reads raw payloads.
+
+Requests are strict (a typo in our own request building fails loudly, before anything is sent);
+responses use ``extra="allow"`` so that fields MiniMax adds later pass through untouched. The same
+response model serves non-streamed completions, stream chunks and the native route's final summary,
+because MiniMax uses one envelope for all three.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from minimax_core.errors import MalformedResponseError, classify
+
+__all__ = [
+    "BaseResp",
+    "ChatCompletion",
+    "Choice",
+    "EmbeddingsRequest",
+    "EmbeddingsResponse",
+    "ErrorEnvelope",
+    "FunctionSpec",
+    "Message",
+    "ToolCallDelta",
+    "ToolSpec",
+    "Usage",
+    "WireFunctionCall",
+    "WireMessage",
+    "WireToolCall",
+    "error_from_body",
+    "parse_chunk",
+    "reasoning_text_of",
+]
+
+
+class _Request(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class _Response(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+# --------------------------------------------------------------------------------------------
+# Requests
+# --------------------------------------------------------------------------------------------
+
+
+class WireFunctionCall(_Request):
+    name: str
+    arguments: str
+
+
+class WireToolCall(_Request):
+    id: str
+    type: Literal["function"] = "function"
+    function: WireFunctionCall
+
+
+class WireMessage(_Request):
+    role: Literal["system", "user", "assistant", "tool"]
+    content: str | list[dict[str, Any]] | None = None
+    name: str | None = None
+    tool_calls: list[WireToolCall] | None = None
+    tool_call_id: str | None = None
+    reasoning_details: list[dict[str, Any]] | None = None
+    reasoning_content: str | None = None
+
+
+class FunctionSpec(_Request):
+    name: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_\-.]+$")
+    description: str | None = None
+    parameters: dict[str, Any]
+
+
+class ToolSpec(_Request):
+    type: Literal["function"] = "function"
+    function: FunctionSpec
+
+
+class ChatRequest(BaseModel):
+    """A chat request body. Extra fields (``model_kwargs``) are passed through as given."""
+
+    model_config = ConfigDict(extra="allow", strict=True)
+
+    model: str
+    messages: list[WireMessage]
+    stream: bool | None = None
+    stream_options: dict[str, Any] | None = None
+    max_completion_tokens: int | None = None
+    max_tokens: int | None = None
+    temperature: float | None = None
+    top_p: float | None = None
+    stop: list[str] | None = None
+    tools: list[ToolSpec] | None = None
+    tool_choice: str | None = None
+    parallel_tool_calls: bool | None = None
+    response_format: dict[str, Any] | None = None
+    reasoning_split: bool | None = None
+    thinking: dict[str, Any] | None = None
+
+    def to_json(self) -> bytes:
+        return self.__pydantic_serializer__.to_json(self, exclude_none=True)
+
+
+class EmbeddingsRequest(_Request):
+    model: str
+    texts: list[str]
+    type: Literal["db", "query"]
+
+    def to_json(self) -> bytes:
+        return self.__pydantic_serializer__.to_json(self)
+
+
+# --------------------------------------------------------------------------------------------
+# Responses
+# --------------------------------------------------------------------------------------------
+
+
+class BaseResp(_Response):
+    status_code: int = 0
+    status_msg: str | None = None
+
+
+class FunctionDelta(_Response):
+    name: str | None = None
+    arguments: str | None = None
+
+
+class ToolCallDelta(_Response):
+    index: int | None = None
+    id: str | None = None
+    type: str | None = None
+    function: FunctionDelta | None = None
+
+
+class Message(_Response):
+    """A message (non-streamed) or a delta (streamed): MiniMax uses the same fields for both."""
+
+    role: str | None = None
+    content: str | None = None
+    reasoning_content: str | None = None
+    reasoning_details: list[dict[str, Any]] | None = None
+    tool_calls: list[ToolCallDelta] | None = None
+
+
+class Choice(_Response):
+    index: int = 0
+    delta: Message | None = None
+    message: Message | None = None
+    finish_reason: str | None = None
+
+
+class CompletionTokensDetails(_Response):
+    reasoning_tokens: int | None = None
+
+
+class PromptTokensDetails(_Response):
+    cached_tokens: int | None = None
+
+
+class Usage(_Response):
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    total_tokens: int = 0
+    completion_tokens_details: CompletionTokensDetails | None = None
+    prompt_tokens_details: PromptTokensDetails | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        """Old builds put an all-zero usage on every chunk; that means "no usage here"."""
+        return self.prompt_tokens == 0 and self.completion_tokens == 0 and self.total_tokens == 0
+
+
+class ErrorDetail(_Response):
+    type: str | None = None
+    message: str | None = None
+    code: str | int | None = None
+    http_code: str | None = None
+
+
+class ChatCompletion(_Response):
+    """A completion, a stream chunk, or the native stream's final summary."""
+
+    id: str | None = None
+    object: str | None = None
+    model: str | None = None
+    created: int | None = None
+    choices: list[Choice] | None = None
+    usage: Usage | None = None
+    base_resp: BaseResp | None = None
+    # An error object can arrive where a chunk was expected.
+    type: str | None = None
+    error: ErrorDetail | None = None
+    request_id: str | None = None
+
+    @property
+    def is_summary(self) -> bool:
+        """The native route ends streams with the complete message; only its usage is new."""
+        return self.object == "chat.completion"
+
+
+class EmbeddingsResponse(_Response):
+    vectors: list[list[float]] | None = None
+    total_tokens: int | None = None
+    base_resp: BaseResp | None = None
+
+
+class ErrorEnvelope(_Response):
+    """Any of MiniMax's error bodies: OpenAI route, DashScope, or a bare ``base_resp``."""
+
+    type: str | None = None
+    error: ErrorDetail | None = None
+    request_id: str | None = None
+    base_resp: BaseResp | None = None
+
+
+# --------------------------------------------------------------------------------------------
+# Helpers that read payloads (kept here so no other module touches raw JSON)
+# --------------------------------------------------------------------------------------------
+
+
+def parse_chunk(data: str | bytes) -> ChatCompletion:
+    """Parse one JSON document (a completion, a chunk, or an error object)."""
+    try:
+        return ChatCompletion.model_validate_json(data)
+    except ValidationError as exc:
+        preview = data[:200] if isinstance(data, str) else data[:200].decode("utf-8", "replace")
+        raise MalformedResponseError(
+            f"MiniMax sent data that is not a valid chat payload: {preview!r} "
+            f"({exc.error_count()} problem(s), first: {exc.errors()[0]['msg']})"
+        ) from None
+
+
+def reasoning_text_of(details: list[dict[str, Any]]) -> str:
+    """The reasoning text carried by ``reasoning_details`` items."""
+    return "".join(str(item.get("text") or "") for item in details if isinstance(item, dict))
+
+
+def error_from_body(
+    *,
+    status_code: int | None,
+    body: bytes | ErrorEnvelope | ChatCompletion | EmbeddingsResponse,
+    request_id: str | None = None,
+) -> Exception | None:
+    """The error a response body reports, or ``None`` if it reports none.
+
+    Handles every carrier: HTTP error bodies (MiniMax's and DashScope's shape, or non-JSON),
+    HTTP-200 ``base_resp`` failures, and error objects inside streams.
+    """
+    env: ErrorEnvelope | ChatCompletion | EmbeddingsResponse
+    if isinstance(body, bytes):
+        try:
+            env = ErrorEnvelope.model_validate_json(body) if body.strip() else ErrorEnvelope()
+        except ValidationError:
+            if status_code is not None and status_code >= 400:
+                text = body[:300].decode("utf-8", "replace").strip()
+                return classify(
+                    status_code=status_code,
+                    code=None,
+                    message=f"HTTP {status_code} with a non-JSON body: {text!r}",
+                    request_id=request_id,
+                )
+            return MalformedResponseError(
+                f"MiniMax sent a body that is not JSON: {body[:200]!r}", request_id=request_id
+            )
+    else:
+        env = body
+    error = getattr(env, "error", None)
+    base = env.base_resp
+    rid = getattr(env, "request_id", None) or request_id
+    if isinstance(error, ErrorDetail) and (error.message or error.type):
+        code: int | None = None
+        if isinstance(error.code, int):
+            code = error.code
+        elif isinstance(error.code, str) and error.code.isdigit():
+            code = int(error.code)
+        message = error.message or error.type or "MiniMax error"
+        status = status_code
+        if (status is None or status < 400) and error.http_code and error.http_code.isdigit():
+            status = int(error.http_code)
+        return classify(status_code=status, code=code, message=message, request_id=rid)
+    if base is not None and base.status_code != 0:
+        return classify(
+            status_code=status_code,
+            code=base.status_code,
+            message=base.status_msg or "",
+            request_id=rid,
+        )
+    if status_code is not None and status_code >= 400:
+        return classify(
+            status_code=status_code,
+            code=None,
+            message=f"HTTP {status_code} from MiniMax",
+            request_id=rid,
+        )
+    return None
