@@ -163,6 +163,8 @@ class ChatAssembler:
                 delta.text += tail
             if self._stop.stopped and self.finish_reason in (None, "length"):
                 self.finish_reason = "stop"
+        if self._splitter.saw_tag:
+            delta.raw_content = "".join(self._raw)
         if streamed and self.finish_reason is None:
             raise StreamInterruptedError(
                 "The stream ended before MiniMax finished the answer (no finish_reason): the "

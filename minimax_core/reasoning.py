@@ -52,7 +52,12 @@ class ReasoningDetailsAccumulator:
         self._text: dict[int, SnapshotAccumulator] = {}
 
     def add(self, items: list[dict[str, Any]]) -> tuple[str, list[dict[str, Any]]]:
-        """Take one chunk's items; return (new text, items carrying only the new text)."""
+        """Take one chunk's items; return (new text, delta items).
+
+        A delta item is the whole item the first time its index is seen (with only the new
+        text), and ``{"index": i, "text": new}`` afterwards, so that adding up the delta items
+        field by field (as LangChain merges chunks) rebuilds the final items exactly.
+        """
         added: list[str] = []
         deltas: list[dict[str, Any]] = []
         for position, item in enumerate(items):
@@ -60,14 +65,18 @@ class ReasoningDetailsAccumulator:
                 continue
             raw_index = item.get("index", position)
             index = raw_index if isinstance(raw_index, int) else position
+            piece = item.get("text")
+            piece = piece if isinstance(piece, str) else ""
             acc = self._text.get(index)
             if acc is None:
                 acc = self._text[index] = SnapshotAccumulator()
                 self._items[index] = dict(item)
-            piece = item.get("text")
-            delta = acc.add(piece) if isinstance(piece, str) else ""
-            if delta or not isinstance(piece, str):
-                deltas.append({**item, "text": delta} if isinstance(piece, str) else dict(item))
+                delta = acc.add(piece)
+                deltas.append({**item, "index": index, "text": delta})
+            else:
+                delta = acc.add(piece)
+                if delta:
+                    deltas.append({"index": index, "text": delta})
             added.append(delta)
         return "".join(added), deltas
 

@@ -151,6 +151,9 @@ class ChatDelta:
     usage: TokenUsage | None = None
     id: str | None = None
     model: str | None = None
+    #: On the last delta only: the original ``content`` with its ``<think>`` block, when the
+    #: reasoning arrived inline (kept to replay it verbatim).
+    raw_content: str | None = None
 
     def __bool__(self) -> bool:
         return bool(
@@ -160,6 +163,7 @@ class ChatDelta:
             or self.tool_call_chunks
             or self.finish_reason
             or self.usage
+            or self.raw_content
         )
 
 
