@@ -1,0 +1,214 @@
+"""MiniMax errors and their carriers (one per route family).
+
+* OpenAI-compatible route: real HTTP status + ``{"type":"error","error":{"type","message (NNNN)",
+  "http_code"},"request_id"}``.
+* Native chat and embeddings: HTTP 200 + ``base_resp.status_code != 0`` (``choices``/``vectors``
+  null). Transport faults (500/502/503/529) keep their HTTP status on every route.
+* DashScope compatible mode: HTTP status + ``{"error":{"code","message","type"},"request_id"}``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+AUTH_MESSAGE = (
+    "login fail: Please carry the API secret key in the 'Authorization' field of the request header"
+)
+
+#: code -> (HTTP status on the OpenAI route, error.type)
+_OPENAI_STATUS: dict[int, tuple[int, str]] = {
+    2013: (400, "bad_request_error"),
+    1026: (400, "bad_request_error"),
+    1004: (401, "authorized_error"),
+    2049: (401, "authorized_error"),
+    1008: (402, "insufficient_balance_error"),
+    1027: (422, "unprocessable_entity_error"),
+    1002: (429, "rate_limit_error"),
+    1039: (429, "rate_limit_error"),
+    2056: (429, "rate_limit_error"),
+    2062: (429, "rate_limit_error"),
+    1000: (500, "server_error"),
+    1033: (500, "server_error"),
+    2061: (500, "server_error"),
+}
+
+_TYPE_FOR_STATUS = {
+    400: "bad_request_error",
+    401: "authorized_error",
+    402: "insufficient_balance_error",
+    422: "unprocessable_entity_error",
+    429: "rate_limit_error",
+    529: "overloaded_error",
+}
+
+
+@dataclass(eq=False)
+class ApiError(Exception):
+    """A MiniMax error. ``message`` is the text without the ``(NNNN)`` suffix."""
+
+    code: int
+    message: str
+    status: int = 0  # HTTP status on the OpenAI route (0: derived from the code)
+    transport: bool = False  # keep ``status`` on native routes too (gateway-level faults)
+
+    def __post_init__(self) -> None:
+        if not self.status:
+            self.status = _OPENAI_STATUS.get(self.code, (500, "server_error"))[0]
+
+    @property
+    def error_type(self) -> str:
+        return _TYPE_FOR_STATUS.get(self.status, "server_error")
+
+    def __str__(self) -> str:
+        return f"{self.message} ({self.code})"
+
+
+def invalid(message: str) -> ApiError:
+    """A 2013 "invalid params" error."""
+    return ApiError(2013, f"invalid params, {message}")
+
+
+def fault_error(kind: str, model: str = "", status: int | None = None) -> ApiError:
+    """The error injected by ``fail=<kind>`` (``status`` overrides the OpenAI-route status)."""
+    if kind in {"429", "1002"}:
+        err = ApiError(1002, "rate limit exceeded(RPM)", 429)
+    elif kind == "1039":
+        err = ApiError(1039, "rate limit exceeded(TPM)")
+    elif kind == "1008":
+        err = ApiError(1008, "insufficient balance")
+    elif kind == "1004":
+        err = ApiError(1004, AUTH_MESSAGE)
+    elif kind == "2049":
+        err = ApiError(2049, "invalid api key")
+    elif kind == "1026":
+        err = ApiError(1026, "input new_sensitive")
+    elif kind == "2061":
+        err = ApiError(2061, f"your current token plan not support model, {model}")
+    elif kind == "1033":
+        err = ApiError(1033, "system error")
+    elif kind == "2013":
+        err = invalid("rejected by the emulator's fail=2013 fault")
+    elif kind == "1000":
+        err = ApiError(1000, "unknown error")
+    else:  # transport-level: 500 502 503 529
+        texts = {
+            "500": "unknown error",
+            "502": "bad gateway",
+            "503": "service unavailable",
+            "529": "the server cluster is overloaded, please retry later",
+        }
+        err = ApiError(1000, texts[kind], int(kind), transport=True)
+    if status is not None:
+        err.status = status
+    return err
+
+
+def _dumps(payload: object) -> bytes:
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def openai_error(err: ApiError, request_id: str) -> tuple[int, bytes]:
+    body = {
+        "type": "error",
+        "error": {"type": err.error_type, "message": str(err), "http_code": str(err.status)},
+        "request_id": request_id,
+    }
+    return err.status, _dumps(body)
+
+
+def base_resp(err: ApiError) -> dict[str, object]:
+    return {"status_code": err.code, "status_msg": err.message}
+
+
+def native_error(err: ApiError, request_id: str, model: str = "") -> tuple[int, bytes]:
+    body = native_error_payload(err, request_id, model)
+    return (err.status if err.transport else 200), _dumps(body)
+
+
+def native_error_payload(err: ApiError, request_id: str, model: str = "") -> dict[str, object]:
+    return {
+        "id": request_id,
+        "choices": None,
+        "created": 0,
+        "model": model,
+        "object": "",
+        "usage": None,
+        "input_sensitive": False,
+        "output_sensitive": False,
+        "input_sensitive_type": 0,
+        "output_sensitive_type": 0,
+        "output_sensitive_int": 0,
+        "base_resp": base_resp(err),
+    }
+
+
+def embeddings_error(err: ApiError) -> tuple[int, bytes]:
+    body = {"vectors": None, "base_resp": base_resp(err)}
+    return (err.status if err.transport else 200), _dumps(body)
+
+
+#: MiniMax code -> (HTTP status, code, type, message) in DashScope's vocabulary.
+_DASHSCOPE: dict[int, tuple[int, str, str, str]] = {
+    1004: (401, "invalid_api_key", "invalid_request_error", "Incorrect API key provided. "),
+    2049: (401, "invalid_api_key", "invalid_request_error", "Incorrect API key provided. "),
+    1002: (
+        429,
+        "limit_requests",
+        "limit_requests",
+        "Requests rate limit exceeded, please try again later.",
+    ),
+    1039: (
+        429,
+        "limit_requests",
+        "limit_requests",
+        "Requests rate limit exceeded, please try again later.",
+    ),
+    1008: (
+        400,
+        "Arrearage",
+        "Arrearage",
+        "Access denied, please make sure your account is in good standing.",
+    ),
+    1026: (
+        400,
+        "data_inspection_failed",
+        "data_inspection_failed",
+        "Input data may contain inappropriate content.",
+    ),
+    2061: (403, "AccessDenied", "AccessDenied", "Access denied."),
+}
+
+
+def dashscope_error(err: ApiError, request_id: str) -> tuple[int, bytes]:
+    if err.transport:
+        status, code, etype, message = (
+            err.status,
+            "ServiceUnavailable",
+            "internal_error",
+            err.message,
+        )
+    elif err.code == 2013:
+        text = err.message.removeprefix("invalid params, ")
+        status, code, etype = 400, "invalid_parameter_error", "invalid_request_error"
+        message = f"<400> InternalError.Algo.InvalidParameter: {text}"
+    elif err.code == 404:
+        status, code, etype, message = 404, "model_not_found", "invalid_request_error", err.message
+    else:
+        status, code, etype, message = _DASHSCOPE.get(
+            err.code,
+            (
+                500,
+                "internal_error",
+                "internal_error",
+                "An internal error has occured, please try again later or contact service support.",
+            ),
+        )
+    body = {"error": {"code": code, "message": message, "type": etype}, "request_id": request_id}
+    return status, _dumps(body)
+
+
+def dashscope_model_not_found(model: str) -> ApiError:
+    return ApiError(
+        404, f"The model `{model}` does not exist or you do not have access to it.", 404
+    )

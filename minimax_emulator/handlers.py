@@ -1,0 +1,164 @@
+"""The API routes: auth → rate limit → injected faults → validation → brain → framing → send."""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from . import embeddings, frame_dashscope, frame_minimax
+from .brain import respond
+from .errors import (
+    AUTH_MESSAGE,
+    ApiError,
+    dashscope_error,
+    embeddings_error,
+    fault_error,
+    native_error,
+    openai_error,
+)
+from .faults import FaultState
+from .frame_minimax import Exchange
+from .options import EmulatorOptions, Faults, SpecError, merge, parse_spec
+from .sse import apply_event_faults, dumps
+from .tokens import PrefixCache
+from .transport import Headers, Send, id_headers, send_plain, send_stream
+from .validation import ChatRequest, validate_chat
+
+UNPARSED = object()
+
+
+def new_request_id() -> str:
+    return os.urandom(16).hex()
+
+
+@dataclass
+class Incoming:
+    """One API request as the dispatcher hands it over."""
+
+    route: str  # "openai" | "native" | "dashscope" | "embeddings" | "models"
+    body: bytes
+    parsed: Any  # the JSON body, or UNPARSED when it is not valid JSON
+    authorization: str
+    spec: str  # raw X-Emulator header ("" when absent)
+
+
+def carrier(route: str, err: ApiError, request_id: str, model: str) -> tuple[int, bytes]:
+    """Render ``err`` the way ``route`` reports errors."""
+    if route == "native":
+        return native_error(err, request_id, model)
+    if route == "embeddings":
+        return embeddings_error(err)
+    if route == "dashscope":
+        return dashscope_error(err, request_id)
+    return openai_error(err, request_id)
+
+
+def bearer_key(authorization: str) -> str:
+    scheme, _, key = authorization.strip().partition(" ")
+    return key.strip() if scheme.lower() == "bearer" else ""
+
+
+def spec_error_body(message: str, request_id: str) -> bytes:
+    error = {"type": "emulator_error", "message": f"X-Emulator: {message}", "http_code": "400"}
+    return dumps({"type": "error", "error": error, "request_id": request_id})
+
+
+class Handlers:
+    def __init__(self, options: EmulatorOptions) -> None:
+        self.options = options
+        self.state = FaultState()
+        self.cache = PrefixCache()
+
+    def clear(self) -> None:
+        self.state.clear()
+        self.cache.clear()
+
+    def check_key(self, authorization: str) -> str:
+        key = bearer_key(authorization)
+        if not key or (self.options.api_keys and key not in self.options.api_keys):
+            raise ApiError(1004, AUTH_MESSAGE)
+        return key
+
+    async def handle(self, incoming: Incoming, send: Send, parse_error: ApiError | None) -> None:
+        request_id = new_request_id()
+        headers: Headers = id_headers(request_id)
+        if incoming.route == "dashscope":
+            headers = [(b"x-request-id", request_id.encode())]
+        faults = self.options.faults
+        if incoming.spec:
+            try:
+                faults = merge(faults, parse_spec(incoming.spec))
+            except SpecError as exc:
+                body = spec_error_body(str(exc), request_id)
+                await send_plain(send, 400, body, headers, Faults())
+                return
+        parsed = incoming.parsed
+        model = parsed.get("model") if isinstance(parsed, dict) else None
+        model_id = model if isinstance(model, str) else ""
+        try:
+            await self._serve(incoming, send, parse_error, faults, request_id, headers, model_id)
+        except ApiError as err:
+            status, body = carrier(incoming.route, err, request_id, model_id)
+            await send_plain(send, status, body, headers, faults)
+
+    async def _serve(
+        self,
+        incoming: Incoming,
+        send: Send,
+        parse_error: ApiError | None,
+        faults: Faults,
+        request_id: str,
+        headers: Headers,
+        model_id: str,
+    ) -> None:
+        api_key = self.check_key(incoming.authorization)
+        if self.options.rpm is not None and self.state.over_rpm(api_key, self.options.rpm):
+            raise fault_error("429")
+        fail = faults.fail
+        if fail and self.state.should_fail(fail, api_key, incoming.body, incoming.spec):
+            raise fault_error(fail.kind, model_id, fail.status)
+        if parse_error is not None:
+            raise parse_error
+        if incoming.route == "embeddings":
+            await send_plain(send, 200, embeddings.handle(incoming.parsed), headers, faults)
+            return
+        req = validate_chat(incoming.parsed, incoming.route)
+        if req.stream and faults.json_error_on_stream:
+            raise fault_error(faults.json_error_on_stream, model_id)
+        exchange = Exchange(
+            req=req,
+            reply=respond(req, faults),
+            request_id=request_id,
+            created=int(time.time()),
+            cached_tokens=self._cached(api_key, req),
+            faults=faults,
+        )
+        dashscope = req.route == "dashscope"
+        if not req.stream:
+            framer = frame_dashscope if dashscope else frame_minimax
+            await send_plain(send, 200, framer.completion_body(exchange), headers, faults)
+            return
+        if dashscope:
+            events = frame_dashscope.stream_events(exchange)
+        else:
+            events = frame_minimax.stream_events(exchange)
+
+        def error_event(kind: str) -> bytes:
+            err = fault_error(kind, model_id)
+            if dashscope:
+                return frame_dashscope.error_event(err, request_id)
+            return frame_minimax.error_event(err, req.route, request_id, model_id)
+
+        events, abort = apply_event_faults(events, faults, error_event)
+        await send_stream(send, events, headers, faults, abort)
+
+    def _cached(self, api_key: str, req: ChatRequest) -> int:
+        return self.cache.cached_tokens(
+            f"{api_key}\0{req.model_id}",
+            req.tools_json,
+            req.messages,
+            req.per_message_tokens,
+            req.prompt_tokens - sum(req.per_message_tokens),
+        )
