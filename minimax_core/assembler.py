@@ -14,7 +14,7 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
-from minimax_core.errors import StreamInterruptedError, ToolChoiceError
+from minimax_core.errors import StreamInterruptedError
 from minimax_core.forcing import ForcedTool, recover_call
 from minimax_core.reasoning import ReasoningDetailsAccumulator, SnapshotAccumulator
 from minimax_core.stops import StopMatcher
@@ -75,6 +75,7 @@ class ChatAssembler:
         self.finish_reason: str | None = None
         self.usage: TokenUsage | None = None
         self._recovered = False
+        self._call_missing = False
 
     # ----------------------------------------------------------------------------------------
 
@@ -150,8 +151,9 @@ class ChatAssembler:
     def close(self, *, streamed: bool) -> ChatDelta:
         """End of input: flush held-back text, recover a forced call, check completeness.
 
-        Raises :class:`StreamInterruptedError` for a stream that never sent a ``finish_reason``
-        and :class:`ToolChoiceError` when a forced tool call is missing and cannot be recovered.
+        Raises :class:`StreamInterruptedError` for a stream that never sent a ``finish_reason``.
+        A forced tool call that is missing and cannot be recovered from the text is reported as
+        ``ChatResult.tool_call_missing`` (the adapters decide: an error, or a parsing failure).
         """
         delta = ChatDelta()
         reasoning, answer = self._splitter.close()
@@ -172,21 +174,17 @@ class ChatAssembler:
                 partial_text=self.partial_text,
             )
         if self._forced is not None and not self._tools:
-            text = self.partial_text
-            call = recover_call(text, self._forced)
+            call = recover_call(self.partial_text, self._forced)
             if call is None:
-                raise ToolChoiceError(
-                    "The model answered in text instead of calling the required tool, and no "
-                    f"tool arguments could be read from its answer: {text[:200]!r}",
-                    text=text,
-                )
-            self._tools.add_call(call)
-            self._recovered = True
-            delta.tool_call_chunks = [
-                ToolCallChunk(
-                    index=0, id=call.id, name=call.name, arguments=call.raw_arguments or ""
-                )
-            ]
+                self._call_missing = True
+            else:
+                self._tools.add_call(call)
+                self._recovered = True
+                delta.tool_call_chunks = [
+                    ToolCallChunk(
+                        index=0, id=call.id, name=call.name, arguments=call.raw_arguments or ""
+                    )
+                ]
         return delta
 
     def result(self, request_id: str | None = None) -> ChatResult:
@@ -211,6 +209,7 @@ class ChatAssembler:
             invalid_tool_calls=invalid,
             empty_answer=empty,
             tool_call_recovered=self._recovered,
+            tool_call_missing=self._call_missing,
         )
 
     def _reasoning(self) -> Reasoning | None:

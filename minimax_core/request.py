@@ -60,7 +60,8 @@ class ChatParams:
     #: ``"auto"``, ``"none"``, ``"any"``/``"required"``, or a tool's name.
     tool_choice: str | None = None
     parallel_tool_calls: bool | None = None
-    #: ``{"type": "json_schema", "json_schema": {...}}`` (models that enforce it only).
+    #: ``{"type": "json_schema", "json_schema": {...}}`` (models that enforce it only), or
+    #: ``{"type": "json_object", "schema": {...}?}`` (asked for in the prompt).
     response_format: dict[str, Any] | None = None
     #: Extra request fields passed through unchanged (``model_kwargs``).
     extra: dict[str, Any] = field(default_factory=dict)
@@ -258,6 +259,37 @@ def _wire_messages(
     return out
 
 
+def _response_format(
+    value: dict[str, Any] | None, info: ModelInfo, system_extra: list[str]
+) -> dict[str, Any] | None:
+    """``json_schema`` is sent where the model enforces it; ``json_object`` becomes an instruction.
+
+    MiniMax accepts ``response_format`` on every model but only MiniMax-Text-01 enforces it
+    (``minimax-api.md`` §3.1), so JSON mode is asked for in the prompt (optionally with a schema)
+    and the answer is parsed leniently by the caller.
+    """
+    if value is None:
+        return None
+    kind = value.get("type")
+    if kind == "json_object":
+        instruction = "Reply with one JSON object and nothing else: no prose, no code fences."
+        schema = value.get("schema")
+        if schema:
+            instruction += " It must match this JSON schema: " + json.dumps(schema)
+        system_extra.append(instruction)
+        return None
+    if kind != "json_schema":
+        raise InvalidInputError(
+            f"response_format type must be 'json_schema' or 'json_object', got {kind!r}"
+        )
+    if info.known and not info.json_schema:
+        raise InvalidInputError(
+            f"{info.id} does not enforce response_format json_schema (only MiniMax-Text-01 "
+            "does); use tool calling (method='function_calling') for structured output."
+        )
+    return value
+
+
 def _forced(params: ChatParams, tools: Sequence[ToolDefinition]) -> ForcedTool | None:
     choice = params.tool_choice
     if not tools or choice in (None, "auto", "none"):
@@ -296,12 +328,7 @@ def prepare_chat(
     single_call = params.parallel_tool_calls is False and bool(tools)
     if single_call:
         system_extra.append("Call at most one tool per reply.")
-    response_format = params.response_format
-    if response_format is not None and info.known and not info.json_schema:
-        raise InvalidInputError(
-            f"{info.id} does not enforce response_format (only MiniMax-Text-01 does); use "
-            "tool calling (method='function_calling') for structured output."
-        )
+    response_format = _response_format(params.response_format, info, system_extra)
     thinking = _thinking(normalise_thinking(params.thinking), info, dialect)
     stop = [s for s in params.stop or () if s] or None
     fields: dict[str, Any] = {

@@ -182,3 +182,5 @@ class ChatResult:
     empty_answer: bool = False
     #: True when a forced tool call was recovered from a text answer.
     tool_call_recovered: bool = False
+    #: True when a tool call was forced but the model answered in text holding none.
+    tool_call_missing: bool = False
