@@ -15,7 +15,15 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 from minimax_core.errors import AuthenticationError
 
-__all__ = ["API_PATHS", "REGION_HOSTS", "Api", "ClientConfig", "Region", "normalise_base_url"]
+__all__ = [
+    "API_PATHS",
+    "REGION_HOSTS",
+    "Api",
+    "ClientConfig",
+    "Region",
+    "env_defaults",
+    "normalise_base_url",
+]
 
 Api = Literal["openai", "native", "dashscope"]
 Region = Literal["global", "cn"]
@@ -47,9 +55,16 @@ def normalise_base_url(url: str) -> str:
     return _SUFFIXES.sub("", url.rstrip("/"))
 
 
-def _env(name: str) -> str | None:
-    value = os.environ.get(name)
-    return value if value else None
+def env_defaults(api: str = "openai") -> dict[str, str]:
+    """Config values found in the environment, by field name (only the variables that are set)."""
+    dashscope = api == "dashscope"
+    names = {
+        "api_key": "DASHSCOPE_API_KEY" if dashscope else "MINIMAX_API_KEY",
+        "base_url": "DASHSCOPE_BASE_URL" if dashscope else "MINIMAX_BASE_URL",
+        "region": "MINIMAX_REGION",
+        "group_id": "MINIMAX_GROUP_ID",
+    }
+    return {field: os.environ[var] for field, var in names.items() if os.environ.get(var)}
 
 
 class ClientConfig(BaseModel):
@@ -92,25 +107,10 @@ class ClientConfig(BaseModel):
         **rest: object,
     ) -> ClientConfig:
         """Build a config, filling what was not given from the environment."""
-        dashscope = api == "dashscope"
-        if api_key is None:
-            api_key = _env("DASHSCOPE_API_KEY" if dashscope else "MINIMAX_API_KEY")
-        if base_url is None:
-            base_url = _env("DASHSCOPE_BASE_URL" if dashscope else "MINIMAX_BASE_URL")
-        if region is None:
-            region = _env("MINIMAX_REGION") or "global"
-        if group_id is None:
-            group_id = _env("MINIMAX_GROUP_ID")
-        return cls.model_validate(
-            {
-                "api_key": api_key,
-                "api": api,
-                "region": region,
-                "base_url": base_url,
-                "group_id": group_id,
-                **rest,
-            }
-        )
+        given = {"api_key": api_key, "region": region, "base_url": base_url, "group_id": group_id}
+        values: dict[str, object] = {"api": api, **env_defaults(api), **rest}
+        values.update({k: v for k, v in given.items() if v is not None})
+        return cls.model_validate(values)
 
     @property
     def host(self) -> str:

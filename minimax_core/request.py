@@ -63,6 +63,8 @@ class ChatParams:
     #: ``{"type": "json_schema", "json_schema": {...}}`` (models that enforce it only), or
     #: ``{"type": "json_object", "schema": {...}?}`` (asked for in the prompt).
     response_format: dict[str, Any] | None = None
+    #: Ask for token usage at the end of a stream (``stream_options.include_usage``).
+    stream_usage: bool = True
     #: Extra request fields passed through unchanged (``model_kwargs``).
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -347,7 +349,8 @@ def prepare_chat(
         fields["reasoning_split"] = True
     if stream:
         fields["stream"] = True
-        fields["stream_options"] = {"include_usage": True}
+        if params.stream_usage:
+            fields["stream_options"] = {"include_usage": True}
     fields.update(params.extra)
     try:
         request = ChatRequest.model_validate(fields)

@@ -1,0 +1,105 @@
+"""Connection settings shared by every adapter class (a pydantic mixin).
+
+LangChain's and LlamaIndex's model classes are pydantic models; each MiniMax class mixes this in,
+so the key, route, region, base URL, timeouts, retries and custom HTTP clients mean the same thing
+everywhere, are read from the same environment variables, and build the core client in one place.
+The API key is a :class:`~pydantic.SecretStr`: never shown in ``repr``, ``str`` or dumps.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import AliasChoices, BaseModel, Field, PrivateAttr, SecretStr, model_validator
+
+from minimax_core.client import MiniMaxClient
+from minimax_core.config import Api, ClientConfig, Region, env_defaults
+
+__all__ = ["ClientSettings"]
+
+_ALIASES = {
+    "api_key": ("api_key", "minimax_api_key"),
+    "base_url": ("base_url", "minimax_api_host", "minimax_api_base"),
+    "region": ("region",),
+    "group_id": ("group_id", "minimax_group_id"),
+}
+_REGIONS = {"global": "global", "intl": "global", "international": "global", "cn": "cn"}
+
+
+class ClientSettings(BaseModel):
+    api_key: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("api_key", "minimax_api_key"),
+        description="API key (env MINIMAX_API_KEY; DASHSCOPE_API_KEY for api='dashscope').",
+    )
+    region: Region = Field(
+        default="global",
+        description="'global' (api.minimax.io) or 'cn' (api.minimaxi.com); env MINIMAX_REGION.",
+    )
+    base_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("base_url", "minimax_api_host", "minimax_api_base"),
+        description="Host override (env MINIMAX_BASE_URL); a trailing /v1 is accepted.",
+    )
+    group_id: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("group_id", "minimax_group_id"),
+        description="Legacy GroupId (native route and embeddings; env MINIMAX_GROUP_ID).",
+    )
+    timeout: float | None = Field(
+        default=None, gt=0, description="Read/write timeout in seconds (None: 300 s)."
+    )
+    max_retries: int = Field(
+        default=2, ge=0, description="Retries of rate limits, overloads and connection errors."
+    )
+    default_headers: dict[str, str] | None = Field(
+        default=None, description="Extra HTTP headers sent with every request."
+    )
+    http_client: Any = Field(
+        default=None, exclude=True, description="Your own httpx.Client (proxies, TLS)."
+    )
+    http_async_client: Any = Field(
+        default=None, exclude=True, description="Your own httpx.AsyncClient."
+    )
+
+    _client: MiniMaxClient = PrivateAttr()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _settings_from_env(cls, values: Any) -> Any:
+        if not isinstance(values, dict):
+            return values
+        values = dict(values)
+        api = values.get("api")
+        for field, value in env_defaults(api if isinstance(api, str) else "openai").items():
+            if all(values.get(name) is None for name in _ALIASES[field]):
+                values[field] = value
+        region = values.get("region")
+        if isinstance(region, str):
+            values["region"] = _REGIONS.get(region.strip().lower(), region)
+        return values
+
+    @model_validator(mode="after")
+    def _settings_build_client(self) -> Any:
+        config = ClientConfig(
+            api_key=self.api_key,
+            api=self._route(),
+            region=self.region,
+            base_url=self.base_url,
+            group_id=self.group_id,
+            timeout=self.timeout or 300.0,
+            max_retries=self.max_retries,
+            default_headers=self.default_headers or {},
+        )
+        self._client = MiniMaxClient(
+            config, http_client=self.http_client, http_async_client=self.http_async_client
+        )
+        return self
+
+    def _route(self) -> Api:
+        api = getattr(self, "api", "openai")
+        if api == "native":
+            return "native"
+        if api == "dashscope":
+            return "dashscope"
+        return "openai"
