@@ -88,7 +88,8 @@ class ChatAssembler:
             self.model = chunk.model
         usage = chunk.usage
         if usage is not None and not usage.is_empty:
-            self.usage = delta.usage = token_usage(usage)
+            # Reported once, on the closing delta: the native route repeats it in its summary.
+            self.usage = token_usage(usage)
         for choice in chunk.choices or ():
             if choice.index != 0:
                 continue
@@ -167,6 +168,7 @@ class ChatAssembler:
                 self.finish_reason = "stop"
         if self._splitter.saw_tag:
             delta.raw_content = "".join(self._raw)
+        delta.usage = self.usage
         if streamed and self.finish_reason is None:
             raise StreamInterruptedError(
                 "The stream ended before MiniMax finished the answer (no finish_reason): the "
