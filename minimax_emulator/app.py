@@ -115,9 +115,13 @@ class EmulatorApp:
                 authorization = value.decode("latin-1")
             elif lowered == b"x-emulator":
                 spec = value.decode("latin-1")
-        query = scope.get("query_string", b"").decode("latin-1")
+        query: bytes = scope.get("query_string", b"")
         self.journal.record(
-            method, path, scope["headers"], None if parsed is UNPARSED else parsed, query
+            method,
+            path,
+            list(scope["headers"]),
+            None if parsed is UNPARSED else parsed,
+            query.decode("latin-1"),
         )
         if route == "models":
             await self._models(authorization, send)

@@ -8,13 +8,13 @@ sharing words have a high cosine and retrieval works.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import zlib
 from functools import lru_cache
 from typing import Any
 
+from . import jsonfast
 from .catalog import EMBEDDING_DIM, EMBEDDING_MODELS
 from .errors import ApiError, invalid
 from .tokens import count_tokens
@@ -83,7 +83,7 @@ def response_body(texts: list[str]) -> bytes:
         "total_tokens": sum(count_tokens(text) for text in texts),
         "base_resp": {"status_code": 0, "status_msg": "success"},
     }
-    return json.dumps(payload, separators=(",", ":")).encode()
+    return jsonfast.dumps(payload)
 
 
 def handle(body: Any) -> bytes:

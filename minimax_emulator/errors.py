@@ -9,8 +9,9 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
+
+from . import jsonfast
 
 AUTH_MESSAGE = (
     "login fail: Please carry the API secret key in the 'Authorization' field of the request header"
@@ -104,8 +105,7 @@ def fault_error(kind: str, model: str = "", status: int | None = None) -> ApiErr
     return err
 
 
-def _dumps(payload: object) -> bytes:
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+_dumps = jsonfast.dumps
 
 
 def openai_error(err: ApiError, request_id: str) -> tuple[int, bytes]:

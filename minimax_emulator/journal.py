@@ -29,25 +29,35 @@ def redact(name: str, value: str) -> str:
     return f"{scheme} ***" if space else "***"
 
 
+_Raw = tuple[str, str, list[tuple[bytes, bytes]], Any, str]
+
+
+def _materialise(raw: _Raw) -> RecordedRequest:
+    method, path, raw_headers, body, query = raw
+    headers: dict[str, str] = {}
+    for raw_name, raw_value in raw_headers:
+        name = raw_name.decode("latin-1").lower()
+        headers[name] = redact(name, raw_value.decode("latin-1"))
+    return RecordedRequest(method, path, headers, body, query)
+
+
 class Journal:
+    """Keeps raw entries (cheap on the hot path); decodes and redacts them when read."""
+
     def __init__(self, limit: int | None = 10_000) -> None:
         self._lock = threading.Lock()
-        self._items: deque[RecordedRequest] = deque(maxlen=limit)
+        self._items: deque[_Raw] = deque(maxlen=limit)
 
     def record(
         self, method: str, path: str, raw_headers: list[tuple[bytes, bytes]], body: Any, query: str
     ) -> None:
-        headers: dict[str, str] = {}
-        for raw_name, raw_value in raw_headers:
-            name = raw_name.decode("latin-1").lower()
-            headers[name] = redact(name, raw_value.decode("latin-1"))
-        item = RecordedRequest(method, path, headers, body, query)
         with self._lock:
-            self._items.append(item)
+            self._items.append((method, path, raw_headers, body, query))
 
     def snapshot(self) -> list[RecordedRequest]:
         with self._lock:
-            return list(self._items)
+            items = list(self._items)
+        return [_materialise(raw) for raw in items]
 
     def clear(self) -> None:
         with self._lock:

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Iterable
 from itertools import pairwise
 
+from . import jsonfast
 from .options import Faults
 
 DONE_EVENT = b"data: [DONE]\n\n"
@@ -17,8 +18,7 @@ _PIECE_SIZES = (37, 24, 52, 31, 45, 28, 60, 19, 41, 33)
 _WRITE_SIZE = 16_384
 
 
-def dumps(payload: object) -> bytes:
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+dumps = jsonfast.dumps
 
 
 def jstr(text: str) -> bytes:

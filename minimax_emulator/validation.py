@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import jsonfast
 from .catalog import DASHSCOPE_MODELS, MODELS, ModelInfo
 from .errors import ApiError, dashscope_model_not_found, invalid
 from .tokens import PROMPT_OVERHEAD, message_tokens, tools_tokens
@@ -84,13 +85,11 @@ def syntax_error_message(raw: bytes, pos: int) -> str:
 
 def parse_body(raw: bytes) -> Any:
     try:
-        text = raw.decode("utf-8")
+        return jsonfast.loads(raw)
     except UnicodeDecodeError as exc:
         raise ApiError(2013, syntax_error_message(raw, exc.start)) from None
-    try:
-        return json.loads(text)
     except json.JSONDecodeError as exc:
-        pos = len(text[: exc.pos].encode("utf-8"))
+        pos = len(exc.doc[: exc.pos].encode("utf-8"))
         raise ApiError(2013, syntax_error_message(raw, pos)) from None
 
 

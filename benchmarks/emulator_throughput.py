@@ -1,0 +1,127 @@
+"""Throughput of the MiniMax emulator itself, measured with raw httpx clients.
+
+Starts ``minimax-emulator`` in a subprocess on a free 127.0.0.1 port and prints:
+* non-streamed requests/s (one ``httpx.Client``; sequential, and from 4 threads sharing it),
+* streamed chunks/s (2,000-chunk answers, counted as SSE events),
+* wall time of 500 concurrent requests with ``latency_ms=50`` (must not serialise).
+
+Run: ``.venv/bin/python benchmarks/emulator_throughput.py [--seconds 3]``. Numbers are printed,
+never asserted. All traffic stays on 127.0.0.1 and every loop is bounded in time and count.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import httpx
+
+HEADERS = {"Authorization": "Bearer bench-key"}
+CHAT = {"model": "MiniMax-M2.7", "messages": [{"role": "user", "content": "What is 7 times 8?"}]}
+MAX_REQUESTS = 200_000
+
+
+@contextmanager
+def emulator(extra_args: list[str]) -> Iterator[str]:
+    command = [sys.executable, "-m", "minimax_emulator", "--port", "0", *extra_args]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=os.environ.copy())
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        match = re.search(r"http://[\d.]+:\d+", line)
+        if not match:
+            raise RuntimeError(f"emulator did not start: {line!r}")
+        yield match.group(0)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def non_stream_sequential(base: str, seconds: float) -> float:
+    with httpx.Client(base_url=base, headers=HEADERS) as client:
+        for _ in range(50):  # warm-up
+            client.post("/v1/chat/completions", json=CHAT).raise_for_status()
+        count, start = 0, time.perf_counter()
+        while time.perf_counter() - start < seconds and count < MAX_REQUESTS:
+            client.post("/v1/chat/completions", json=CHAT).raise_for_status()
+            count += 1
+        return count / (time.perf_counter() - start)
+
+
+def non_stream_threads(base: str, seconds: float, threads: int = 4) -> float:
+    limits = httpx.Limits(max_connections=threads, max_keepalive_connections=threads)
+    counts = [0] * threads
+    with httpx.Client(base_url=base, headers=HEADERS, limits=limits) as client:
+        client.post("/v1/chat/completions", json=CHAT).raise_for_status()
+        start = time.perf_counter()
+
+        def work(slot: int) -> None:
+            while time.perf_counter() - start < seconds and counts[slot] < MAX_REQUESTS:
+                client.post("/v1/chat/completions", json=CHAT).raise_for_status()
+                counts[slot] += 1
+
+        workers = [threading.Thread(target=work, args=(i,)) for i in range(threads)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        return sum(counts) / (time.perf_counter() - start)
+
+
+def stream_chunks(base: str, seconds: float, chunks: int = 2000) -> tuple[float, int]:
+    body = {**CHAT, "stream": True, "reasoning_split": True}
+    headers = {**HEADERS, "X-Emulator": f"chunks={chunks}; reasoning_chunks=20"}
+    events, requests = 0, 0
+    with httpx.Client(base_url=base, headers=headers) as client:
+        start = time.perf_counter()
+        while time.perf_counter() - start < seconds and requests < 10_000:
+            with client.stream("POST", "/v1/chat/completions", json=body) as response:
+                response.raise_for_status()
+                tail = b""
+                for raw in response.iter_raw():
+                    data = tail + raw
+                    events += data.count(b"\n\n")
+                    tail = data[-1:]  # a "\n\n" split across two reads
+            requests += 1
+        return events / (time.perf_counter() - start), requests
+
+
+async def burst(base: str, concurrency: int = 500, latency_ms: int = 50) -> float:
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    headers = {**HEADERS, "X-Emulator": f"latency_ms={latency_ms}"}
+    async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits) as client:
+        start = time.perf_counter()
+        replies = await asyncio.gather(
+            *(client.post("/v1/chat/completions", json=CHAT) for _ in range(concurrency))
+        )
+        elapsed = time.perf_counter() - start
+    assert all(r.status_code == 200 for r in replies)
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=float, default=3.0, help="duration of each loop")
+    args = parser.parse_args()
+    with emulator([]) as base:
+        print(f"emulator at {base}")
+        rate = non_stream_sequential(base, args.seconds)
+        print(f"non-stream, 1 client sequential : {rate:8.0f} req/s")
+        rate = non_stream_threads(base, args.seconds)
+        print(f"non-stream, 4 threads, 1 client : {rate:8.0f} req/s")
+        chunk_rate, requests = stream_chunks(base, args.seconds)
+        print(f"stream, 2,000-chunk answers      : {chunk_rate:8.0f} chunks/s ({requests} streams)")
+        elapsed = asyncio.run(burst(base))
+        print(f"500 concurrent x latency_ms=50   : {elapsed:8.3f} s wall")
+
+
+if __name__ == "__main__":
+    main()
