@@ -39,6 +39,9 @@ class SSEDecoder:
         self._retry: int | None = None
 
     def feed(self, chunk: bytes) -> list[SSEEvent]:
+        if not chunk:
+            # An empty read must not forget a pending "\r" (its "\n" may still come).
+            return []
         if self._skip_lf:
             self._skip_lf = False
             if chunk[:1] == b"\n":

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import pytest
+
+from minimax_core import transport
+
+from .support import Runner
+
+_ENV = (
+    "MINIMAX_API_KEY",
+    "MINIMAX_BASE_URL",
+    "MINIMAX_REGION",
+    "MINIMAX_GROUP_ID",
+    "DASHSCOPE_API_KEY",
+    "DASHSCOPE_BASE_URL",
+)
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hermetic configuration: no MINIMAX_* / DASHSCOPE_* variable leaks in from the shell."""
+    for name in _ENV:
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(autouse=True)
+def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Retry back-off never really waits; the requested delays are recorded instead.
+
+    Only the standard library's ``time.sleep`` / ``asyncio.sleep`` (as the transport module sees
+    them) are replaced; no function of ours is patched.
+    """
+    recorded: list[float] = []
+
+    def fake_sleep(seconds: float) -> None:
+        recorded.append(seconds)
+
+    async def fake_async_sleep(seconds: float, result: object = None) -> object:
+        recorded.append(seconds)
+        return result
+
+    monkeypatch.setattr(transport.time, "sleep", fake_sleep)
+    monkeypatch.setattr(transport.asyncio, "sleep", fake_async_sleep)
+    return recorded
+
+
+@pytest.fixture(params=["sync", "async"])
+def runner(request: pytest.FixtureRequest) -> Runner:
+    """Runs the same client call through the sync or the async driver."""
+    return Runner(request.param)
