@@ -20,6 +20,7 @@ from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import ConfigDict, Field
 
 import minimax_core as core
+from langchain_minimax._blocks import register as _register_blocks
 from langchain_minimax._convert import (
     response_metadata,
     to_ai_message,
@@ -32,6 +33,8 @@ from langchain_minimax.errors import ToolChoiceError, translate_errors
 from minimax_core.settings import ClientSettings
 
 __all__ = ["ChatMiniMax"]
+
+_register_blocks()
 
 
 def _tool_choice(choice: Any) -> str | None:

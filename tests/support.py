@@ -1,0 +1,29 @@
+"""Helpers shared by the test suites: one emulator per test process, started on first use."""
+
+from __future__ import annotations
+
+import atexit
+import threading
+
+from minimax_emulator.testing import EmulatorServer
+
+API_KEY = "sk-test-emulator-key-0123456789"
+
+_lock = threading.Lock()
+_server: EmulatorServer | None = None
+
+
+def shared_emulator() -> EmulatorServer:
+    """The process-wide emulator (accepting only :data:`API_KEY`), started on first use."""
+    global _server
+    with _lock:
+        if _server is None:
+            server = EmulatorServer(api_keys=[API_KEY])
+            server.start()
+            atexit.register(server.stop)
+            _server = server
+        return _server
+
+
+def emulator_url() -> str:
+    return shared_emulator().base_url
