@@ -30,6 +30,7 @@ class ClientSettings(BaseModel):
     api_key: SecretStr | None = Field(
         default=None,
         validation_alias=AliasChoices("api_key", "minimax_api_key"),
+        exclude=True,  # never in model_dump / to_dict / to_json; re-read from the environment
         description="API key (env MINIMAX_API_KEY; DASHSCOPE_API_KEY for api='dashscope').",
     )
     region: Region = Field(
