@@ -102,12 +102,9 @@ class ChatAssembler:
             else:
                 self._seen_delta = True
             if message is not None:
-                self._message(message.content, message.reasoning_details, delta)
-                if message.reasoning_content and not self._details:
-                    piece = self._reasoning_content.add(message.reasoning_content)
-                    if piece:
-                        self._structured = True
-                        delta.reasoning += piece
+                self._message(
+                    message.content, message.reasoning_details, message.reasoning_content, delta
+                )
                 if message.tool_calls:
                     delta.tool_call_chunks = self._tools.add(message.tool_calls)
             if choice.finish_reason:
@@ -118,6 +115,7 @@ class ChatAssembler:
         self,
         content: str | None,
         details: list[dict[str, Any]] | None,
+        reasoning_content: str | None,
         delta: ChatDelta,
     ) -> None:
         if details:
@@ -126,7 +124,16 @@ class ChatAssembler:
             delta.reasoning += text
             if items:
                 delta.reasoning_details = items
+        if reasoning_content and not self._details:
+            piece = self._reasoning_content.add(reasoning_content)
+            if piece:
+                self._structured = True
+                delta.reasoning += piece
         if content:
+            if not self._raw and self._structured:
+                # The reasoning came in its own field (native M1): the content is the answer.
+                # Do not hold it back waiting for a "</think>" that will never come.
+                self._splitter = ThinkSplitter(expect_reasoning=False)
             self._raw.append(content)
             reasoning, answer = self._splitter.feed(content)
             self._emit(reasoning, answer, delta)

@@ -47,7 +47,9 @@ logger = logging.getLogger("minimax_core")
 T = TypeVar("T")
 
 USER_AGENT = f"minimax-integrations/{__version__}"
-_REQUEST_ID_HEADERS = ("minimax-request-id", "trace-id", "x-request-id", "request-id")
+# Trace-Id first: it is the id MiniMax also puts in error bodies (``request_id``) and the one its
+# support asks for, so every carrier of one request reports the same id.
+_REQUEST_ID_HEADERS = ("trace-id", "minimax-request-id", "x-request-id", "request-id")
 
 
 @dataclass(frozen=True, slots=True)

@@ -236,6 +236,11 @@ def split_at(data: bytes, cuts: Iterable[int]) -> list[bytes]:
     return [data[a:b] for a, b in itertools.pairwise(points)]
 
 
+def split_text(text: str, cuts: Iterable[int]) -> list[str]:
+    points = [0, *sorted(cuts), len(text)]
+    return [text[a:b] for a, b in itertools.pairwise(points)]
+
+
 def decode(
     prepared: PreparedChat, pieces: Iterable[bytes], response: ResponseMeta | None = None
 ) -> tuple[list[ChatDelta], ChatResult]:
