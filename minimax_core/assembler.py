@@ -94,11 +94,14 @@ class ChatAssembler:
             if choice.index != 0:
                 continue
             message = choice.delta
+            summary = False
             if message is None:
                 message = choice.message
                 if message is not None and self._seen_delta:
-                    # The native stream's final summary repeats the whole message: usage only.
-                    continue
+                    # The native stream's final summary repeats the whole message: its text is
+                    # not new; only its usage, and a finish_reason the chunks did not carry.
+                    message = None
+                    summary = True
             else:
                 self._seen_delta = True
             if message is not None:
@@ -107,7 +110,7 @@ class ChatAssembler:
                 )
                 if message.tool_calls:
                     delta.tool_call_chunks = self._tools.add(message.tool_calls)
-            if choice.finish_reason:
+            if choice.finish_reason and not (summary and self.finish_reason):
                 self.finish_reason = delta.finish_reason = choice.finish_reason
         return delta
 
