@@ -1,1 +1,6 @@
-"""LlamaIndex integration for MiniMax (see issue 5)."""
+"""MiniMax for LlamaIndex: the :class:`MiniMax` LLM and :class:`MiniMaxEmbedding`."""
+
+from llama_index_minimax.base import MiniMax
+from llama_index_minimax.embeddings import MiniMaxEmbedding
+
+__all__ = ["MiniMax", "MiniMaxEmbedding"]

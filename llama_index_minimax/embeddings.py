@@ -1,0 +1,67 @@
+"""``MiniMaxEmbedding``: MiniMax ``embo-01`` embeddings for LlamaIndex."""
+
+from __future__ import annotations
+
+from llama_index.core.base.embeddings.base import BaseEmbedding
+from llama_index.core.bridge.pydantic import Field
+
+from minimax_core.settings import ClientSettings
+
+__all__ = ["MiniMaxEmbedding"]
+
+
+class MiniMaxEmbedding(ClientSettings, BaseEmbedding):
+    """MiniMax text embeddings (``embo-01``, 1536 dimensions) for LlamaIndex.
+
+    Queries are embedded with MiniMax's ``type="query"`` and documents (nodes) with
+    ``type="db"``; ``embed_batch_size`` texts go in one request, and the async path sends up to
+    ``max_concurrency`` requests at once. Rate limits (1002, reported as HTTP 200) are retried.
+
+    .. code-block:: python
+
+        from llama_index.core import Document, Settings, VectorStoreIndex
+        from llama_index_minimax import MiniMax, MiniMaxEmbedding
+
+        Settings.embed_model = MiniMaxEmbedding()
+        Settings.llm = MiniMax()
+        index = VectorStoreIndex.from_documents([Document(text="MiniMax makes models.")])
+        print(index.as_query_engine().query("Who makes models?"))
+    """
+
+    model_name: str = Field(default="embo-01", description="The embedding model.")
+    embed_batch_size: int = Field(default=32, gt=0, description="Texts per request.")
+    max_concurrency: int = Field(default=4, ge=1, description="Async requests in flight.")
+    max_retries: int = Field(
+        default=6, ge=0, description="Embedding rate limits are tight: retry more than chat."
+    )
+
+    @classmethod
+    def class_name(cls) -> str:
+        return "MiniMaxEmbedding"
+
+    def _get_query_embedding(self, query: str) -> list[float]:
+        return self._client.embed([query], model=self.model_name, type="query")[0]
+
+    async def _aget_query_embedding(self, query: str) -> list[float]:
+        vectors = await self._client.aembed([query], model=self.model_name, type="query")
+        return vectors[0]
+
+    def _get_text_embedding(self, text: str) -> list[float]:
+        return self._get_text_embeddings([text])[0]
+
+    async def _aget_text_embedding(self, text: str) -> list[float]:
+        return (await self._aget_text_embeddings([text]))[0]
+
+    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+        return self._client.embed(
+            texts, model=self.model_name, type="db", batch_size=self.embed_batch_size
+        )
+
+    async def _aget_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+        return await self._client.aembed(
+            texts,
+            model=self.model_name,
+            type="db",
+            batch_size=self.embed_batch_size,
+            max_concurrency=self.max_concurrency,
+        )
