@@ -135,18 +135,19 @@ def test_native_bad_key_is_http_200_with_the_capture_base_resp() -> None:
 )
 def test_non_stream_body_has_the_capture_shape(app: Any, name: str) -> None:
     _, expected = load(name)
-    got = call_asgi(app, "/v1/chat/completions", {
-        "model": "MiniMax-M2.7-highspeed",
-        "messages": [{"role": "system", "content": "Be brief."},
-                     {"role": "user", "content": "What is 7 times 8? Answer with just the number."}],
-    })  # fmt: skip
+    question = "What is 7 times 8? Answer with just the number."
+    messages = [{"role": "system", "content": "Be brief."}, {"role": "user", "content": question}]
+    got = call_asgi(
+        app, "/v1/chat/completions", {"model": "MiniMax-M2.7-highspeed", "messages": messages}
+    )
     body = got.json()
     assert shape(body) == shape(expected)
     assert body["model"] == expected["model"]
     assert body["id"] == got.headers["trace-id"] == got.headers["minimax-request-id"]
     assert len(body["id"]) == len(expected["id"])
     content = body["choices"][0]["message"]["content"]
-    assert content.startswith("<think>\nThe user asks: ") and "\n</think>\n\n" in content
+    assert content.startswith("<think>\nThe user asks: ")
+    assert "\n</think>\n\n" in content
     usage = body["usage"]
     assert usage["total_tokens"] == usage["prompt_tokens"] + usage["completion_tokens"]
     assert usage["completion_tokens"] > usage["completion_tokens_details"]["reasoning_tokens"]

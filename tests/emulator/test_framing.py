@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from typing import Any
 
@@ -70,7 +71,8 @@ def test_think_tags_are_split_across_chunks(app: Any) -> None:
     assert not any("<think>" in p for p in pieces)
     assert not any("</think>" in p for p in pieces)
     text = "".join(pieces)
-    assert text.startswith("<think>\n") and "\n</think>\n\n" in text
+    assert text.startswith("<think>\n")
+    assert "\n</think>\n\n" in text
     assert all(len(p) <= 80 for p in pieces)
     assert text.split("\n</think>\n\n")[1] == (
         "Echo: Tell me something long enough to need several chunks."
@@ -107,12 +109,14 @@ def test_split_reasoning_incremental_and_cumulative(app: Any) -> None:
     assert len(reasoning_inc) >= 2
     for delta in reasoning_inc:
         (item,) = delta["reasoning_details"]
-        assert item["type"] == "reasoning.text" and item["id"] == "reasoning-text-1"
-        assert item["format"] == "MiniMax-response-v1" and item["index"] == 0
+        assert item["type"] == "reasoning.text"
+        assert item["id"] == "reasoning-text-1"
+        assert item["format"] == "MiniMax-response-v1"
+        assert item["index"] == 0
         assert item["text"] == delta["reasoning_content"]
         assert "content" not in delta
     texts = [d["reasoning_details"][0]["text"] for d in reasoning_cum]
-    assert all(b.startswith(a) for a, b in zip(texts, texts[1:], strict=False))
+    assert all(b.startswith(a) for a, b in itertools.pairwise(texts))
     assert texts[-1] == "".join(d["reasoning_content"] for d in reasoning_inc)
     content = [d for d in inc if "content" in d]
     assert all("reasoning_content" not in d for d in content)
@@ -127,11 +131,14 @@ def test_tool_call_fragments(app: Any) -> None:
                  c["choices"][0]["delta"]]  # fmt: skip
     assert len(fragments) >= 2
     first, rest = fragments[0], fragments[1:]
-    assert first["index"] == 0 and first["type"] == "function"
+    assert first["index"] == 0
+    assert first["type"] == "function"
     assert first["function"]["name"] == "magic_function"
     assert first["id"].startswith("call_function_")
     number, ordinal = first["id"].removeprefix("call_function_").split("_")
-    assert len(number) == 10 and number.isdigit() and ordinal == "1"
+    assert len(number) == 10
+    assert number.isdigit()
+    assert ordinal == "1"
     for fragment in rest:
         assert set(fragment) == {"index", "function"}
         assert set(fragment["function"]) == {"arguments"}
@@ -178,14 +185,16 @@ def test_usage_zero_chunks_and_empty_role(app: Any) -> None:
     assert all(c["usage"] == {"total_tokens": 0, "total_characters": 0} for c in content_chunks)
     assert usage_chunk["usage"]["total_tokens"] > 0
     roles = [c["choices"][0]["delta"]["role"] for c in content_chunks]
-    assert "" in roles and "assistant" in roles
+    assert "" in roles
+    assert "assistant" in roles
 
 
 def test_finish_length_leaves_only_reasoning(app: Any) -> None:
     _, events = stream(app, chat("Hi"), "finish=length")
     chunks = [json.loads(e) for e in events[:-1]]
     text = "".join(c["choices"][0]["delta"]["content"] for c in chunks)
-    assert text.startswith("<think>\n") and "</think>" not in text
+    assert text.startswith("<think>\n")
+    assert "</think>" not in text
     assert chunks[-1]["choices"][0]["finish_reason"] == "length"
 
 

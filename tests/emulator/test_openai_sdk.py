@@ -83,12 +83,15 @@ def test_stream_with_usage(sdk: openai.OpenAI) -> None:
     )
     chunks = list(stream)
     text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
-    assert text.startswith("<think>\n") and text.endswith("</think>\n\nEcho: Hi")
+    assert text.startswith("<think>\n")
+    assert text.endswith("</think>\n\nEcho: Hi")
     assert chunks[-1].choices == []
-    assert chunks[-1].usage is not None and chunks[-1].usage.total_tokens > 0
+    assert chunks[-1].usage is not None
+    assert chunks[-1].usage.total_tokens > 0
     assert all(c.usage is None for c in chunks[:-1])
     finishes = [c.choices[0].finish_reason for c in chunks if c.choices]
-    assert finishes[-1] == "stop" and set(finishes[:-1]) == {None}
+    assert finishes[-1] == "stop"
+    assert set(finishes[:-1]) == {None}
 
 
 def test_stream_reasoning_split(sdk: openai.OpenAI) -> None:
@@ -105,18 +108,21 @@ def test_stream_reasoning_split(sdk: openai.OpenAI) -> None:
         reasoning += extra.get("reasoning_content") or ""
         content += delta.content or ""
     assert content == "Echo: Hi"
-    assert "→" in reasoning and "好" in reasoning
+    assert "→" in reasoning
+    assert "好" in reasoning
 
 
 def test_tool_call_non_stream(sdk: openai.OpenAI) -> None:
     reply = sdk.chat.completions.create(model=MODEL, messages=USER, tools=[MAGIC])  # type: ignore[arg-type,list-item]
     calls = reply.choices[0].message.tool_calls
-    assert calls is not None and len(calls) == 1
+    assert calls is not None
+    assert len(calls) == 1
     call = calls[0]
     assert call.type == "function"
     assert call.function.name == "magic_function"
     assert json.loads(call.function.arguments) == {"input": 3}
-    assert call.id.startswith("call_function_") and call.id.endswith("_1")
+    assert call.id.startswith("call_function_")
+    assert call.id.endswith("_1")
     assert reply.choices[0].finish_reason == "tool_calls"
 
 
@@ -131,7 +137,8 @@ def test_tool_call_stream_reassembled_by_sdk_helper(sdk: openai.OpenAI) -> None:
             pass
         final = stream.get_final_completion()
     calls = final.choices[0].message.tool_calls
-    assert calls is not None and len(calls) == 1
+    assert calls is not None
+    assert len(calls) == 1
     assert calls[0].function.name == "magic_function"
     assert json.loads(calls[0].function.arguments) == {"input": 3}
     assert final.choices[0].finish_reason == "tool_calls"
@@ -153,7 +160,8 @@ def test_parallel_tool_calls_stream(sdk: openai.OpenAI) -> None:
 
 def test_models_list(sdk: openai.OpenAI) -> None:
     ids = [model.id for model in sdk.models.list()]
-    assert ids[0] == "MiniMax-M3" and "MiniMax-M2.7-highspeed" in ids
+    assert ids[0] == "MiniMax-M3"
+    assert "MiniMax-M2.7-highspeed" in ids
 
 
 def test_authentication_error() -> None:
