@@ -96,6 +96,9 @@ class MiniMaxError(Exception):
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Keyword-only constructor: keep errors picklable (worker processes re-raise them).
+        # Subclass attributes (``partial_text``, ``text``) travel as state; the raw body and
+        # headers stay behind (they need not be picklable).
+        state = {k: v for k, v in vars(self).items() if k not in _REBUILT}
         return (
             _rebuild,
             (
@@ -106,7 +109,13 @@ class MiniMaxError(Exception):
                 self.request_id,
                 self.is_retryable,
             ),
+            state or None,
         )
+
+
+_REBUILT = frozenset(
+    {"message", "status_code", "code", "request_id", "is_retryable", "body", "headers"}
+)
 
 
 def _rebuild(

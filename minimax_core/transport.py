@@ -132,6 +132,18 @@ def _error_headers(exc: Exception) -> Mapping[str, str] | None:
     return exc.headers if isinstance(exc, MiniMaxError) else None
 
 
+def _redacted(error: MiniMaxError, request: HttpRequest) -> MiniMaxError:
+    """The error with the request's API key masked: a server or proxy may echo it back."""
+    auth = request.headers.get("Authorization", "")
+    secret = auth.removeprefix("Bearer ").strip()
+    if len(secret) >= 8 and any(secret in str(arg) for arg in (error.message, *error.args)):
+        error.message = error.message.replace(secret, "***")
+        error.args = tuple(
+            arg.replace(secret, "***") if isinstance(arg, str) else arg for arg in error.args
+        )
+    return error
+
+
 class SyncDriver:
     def __init__(self, client: httpx.Client, policy: RetryPolicy) -> None:
         self._client = client
@@ -150,7 +162,7 @@ class SyncDriver:
             except Exception as exc:
                 error, delay = _give_up_or_wait(self._policy, attempt, exc, _error_headers(exc))
                 if delay is None:
-                    raise error from (None if error is exc else exc)
+                    raise _redacted(error, request) from (None if error is exc else exc)
             attempt += 1
             time.sleep(delay)
 
@@ -182,8 +194,8 @@ class SyncDriver:
                     if error is None:
                         raise
                     if error is exc:
-                        raise
-                    raise decoder.interrupted(error) from exc
+                        raise _redacted(error, request)
+                    raise _redacted(decoder.interrupted(error), request) from exc
                 error, delay = _give_up_or_wait(
                     self._policy,
                     attempt,
@@ -192,7 +204,7 @@ class SyncDriver:
                     retryable_anyway=isinstance(exc, StreamInterruptedError),
                 )
                 if delay is None:
-                    raise error from (None if error is exc else exc)
+                    raise _redacted(error, request) from (None if error is exc else exc)
             attempt += 1
             time.sleep(delay)
 
@@ -215,7 +227,7 @@ class AsyncDriver:
             except Exception as exc:
                 error, delay = _give_up_or_wait(self._policy, attempt, exc, _error_headers(exc))
                 if delay is None:
-                    raise error from (None if error is exc else exc)
+                    raise _redacted(error, request) from (None if error is exc else exc)
             attempt += 1
             await asyncio.sleep(delay)
 
@@ -249,8 +261,8 @@ class AsyncDriver:
                     if error is None:
                         raise
                     if error is exc:
-                        raise
-                    raise decoder.interrupted(error) from exc
+                        raise _redacted(error, request)
+                    raise _redacted(decoder.interrupted(error), request) from exc
                 error, delay = _give_up_or_wait(
                     self._policy,
                     attempt,
@@ -259,7 +271,7 @@ class AsyncDriver:
                     retryable_anyway=isinstance(exc, StreamInterruptedError),
                 )
                 if delay is None:
-                    raise error from (None if error is exc else exc)
+                    raise _redacted(error, request) from (None if error is exc else exc)
             attempt += 1
             await asyncio.sleep(delay)
 

@@ -178,7 +178,8 @@ class ErrorDetail(_Response):
     type: str | None = None
     message: str | None = None
     code: str | int | None = None
-    http_code: str | None = None
+    #: A string in MiniMax's bodies; accepted as a number too (proxies re-serialise it).
+    http_code: str | int | None = None
 
 
 class ChatCompletion(_Response):
@@ -279,8 +280,9 @@ def error_from_body(
             code = int(error.code)
         message = error.message or error.type or "MiniMax error"
         status = status_code
-        if (status is None or status < 400) and error.http_code and error.http_code.isdigit():
-            status = int(error.http_code)
+        http_code = "" if error.http_code is None else str(error.http_code)
+        if (status is None or status < 400) and http_code.isdigit():
+            status = int(http_code)
         return classify(status_code=status, code=code, message=message, request_id=rid)
     if base is not None and base.status_code != 0:
         return classify(
