@@ -22,7 +22,7 @@ $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 env: $(VENV)/.synced
 
 demo: $(VENV)/.synced
-	@$(BIN)/python -m minimax_emulator.demo
+	@$(BIN)/python examples/demo.py
 
 test: $(VENV)/.synced
 	@$(BIN)/python -m pytest -n 2 --dist loadgroup \
