@@ -289,6 +289,34 @@ def _status_class(status: int) -> tuple[type[APIStatusError], bool]:
     return InvalidRequestError, False
 
 
+#: DashScope's textual error codes (``error.code``), normalised: lower case, no ``_``, the part
+#: before the first ``.`` (``Throttling.RateQuota`` → ``throttling``).
+_NAMED_CLASSES: dict[str, tuple[type[APIStatusError], bool]] = {
+    "invalidapikey": (AuthenticationError, False),
+    "accessdenied": (PermissionDeniedError, False),
+    "arrearage": (InsufficientBalanceError, False),
+    "invalidparameter": (InvalidRequestError, False),
+    "invalidparametererror": (InvalidRequestError, False),
+    "datainspectionfailed": (ContentFilterError, False),
+    "modelnotfound": (NotFoundError, False),
+    "limitrequests": (RateLimitError, True),
+    "throttling": (RateLimitError, True),
+    "internalerror": (ServerError, True),
+    "serviceunavailable": (ServerError, True),
+}
+
+_DASHSCOPE_AUTH_HINT = (
+    "Check DASHSCOPE_API_KEY: api='dashscope' needs an Alibaba Cloud Model Studio key, not a "
+    "MiniMax one."
+)
+
+
+def _named_class(name: str | None) -> tuple[type[APIStatusError], bool] | None:
+    if not name:
+        return None
+    return _NAMED_CLASSES.get(name.split(".", 1)[0].replace("_", "").lower())
+
+
 def code_from_message(message: str) -> int | None:
     """The MiniMax code carried as a ``(NNNN)`` suffix in compatible-route messages."""
     match = _CODE_SUFFIX.search(message)
@@ -302,16 +330,22 @@ def classify(
     message: str,
     request_id: str | None = None,
     body: Any = None,
+    name: str | None = None,
 ) -> APIStatusError:
     """Map one reported failure (from any carrier) to its error class.
 
     ``code`` is MiniMax's code (``base_resp.status_code``, or the ``(NNNN)`` suffix of the
-    message); it decides over the HTTP status when both are present.
+    message); it decides over the HTTP status when both are present. ``name`` is a textual error
+    code (DashScope's ``error.code``, e.g. ``"Throttling.RateQuota"``); it decides the same way,
+    which matters inside streams, where there is no HTTP status to fall back on.
     """
     if code is None:
         code = code_from_message(message)
+    named = _named_class(name)
     if code is not None and code in _CODE_CLASSES:
         cls, retryable = _CODE_CLASSES[code]
+    elif named is not None:
+        cls, retryable = named
     elif status_code is not None and status_code >= 400:
         cls, retryable = _status_class(status_code)
     elif code is not None and 1000 <= code < 2000:
@@ -323,7 +357,7 @@ def classify(
     text = message or (f"MiniMax error {code}" if code is not None else "MiniMax error")
     hint = _HINTS.get(code) if code is not None else None
     if hint is None and cls is AuthenticationError:
-        hint = _HINTS[1004]
+        hint = _DASHSCOPE_AUTH_HINT if named is not None else _HINTS[1004]
     if hint:
         text = f"{text}. {hint}"
     return cls(

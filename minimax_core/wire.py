@@ -283,7 +283,8 @@ def error_from_body(
         http_code = "" if error.http_code is None else str(error.http_code)
         if (status is None or status < 400) and http_code.isdigit():
             status = int(http_code)
-        return classify(status_code=status, code=code, message=message, request_id=rid)
+        name = error.code if isinstance(error.code, str) and code is None else None
+        return classify(status_code=status, code=code, message=message, request_id=rid, name=name)
     if base is not None and base.status_code != 0:
         return classify(
             status_code=status_code,
