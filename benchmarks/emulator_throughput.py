@@ -3,7 +3,9 @@
 Starts ``minimax-emulator`` in a subprocess on a free 127.0.0.1 port and prints:
 * non-streamed requests/s (one ``httpx.Client``; sequential, and from 4 threads sharing it),
 * streamed chunks/s (2,000-chunk answers, counted as SSE events),
-* wall time of 500 concurrent requests with ``latency_ms=50`` (must not serialise).
+* wall time of 500 concurrent requests with ``latency_ms=50`` (must not serialise), from a
+  minimal asyncio HTTP/1.1 client (the server's capacity) and from ``httpx.AsyncClient`` (whose
+  pool bookkeeping, encode/httpcore#1035, dominates at this concurrency).
 
 Run: ``.venv/bin/python benchmarks/emulator_throughput.py [--seconds 3]``. Numbers are printed,
 never asserted. All traffic stays on 127.0.0.1 and every loop is bounded in time and count.
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import re
 import subprocess
@@ -32,17 +35,19 @@ MAX_REQUESTS = 200_000
 @contextmanager
 def emulator(extra_args: list[str]) -> Iterator[str]:
     command = [sys.executable, "-m", "minimax_emulator", "--port", "0", *extra_args]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=os.environ.copy())
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline()
-        match = re.search(r"http://[\d.]+:\d+", line)
-        if not match:
-            raise RuntimeError(f"emulator did not start: {line!r}")
-        yield match.group(0)
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, text=True, env=os.environ.copy()
+    ) as proc:
+        try:
+            assert proc.stdout is not None
+            line = proc.stdout.readline()
+            match = re.search(r"http://[\d.]+:\d+", line)
+            if not match:
+                raise RuntimeError(f"emulator did not start: {line!r}")
+            yield match.group(0)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
 
 
 def non_stream_sequential(base: str, seconds: float) -> float:
@@ -94,6 +99,32 @@ def stream_chunks(base: str, seconds: float, chunks: int = 2000) -> tuple[float,
         return events / (time.perf_counter() - start), requests
 
 
+async def _raw_post(host: str, port: int, request: bytes) -> bytes:
+    reader, writer = await asyncio.open_connection(host, port)
+    writer.write(request)
+    await writer.drain()
+    data = await reader.read()  # Connection: close -> read to EOF
+    writer.close()
+    return data[:12]
+
+
+async def burst_raw(base: str, concurrency: int = 500, latency_ms: int = 50) -> float:
+    """500 concurrent connections from a minimal asyncio HTTP/1.1 client (server capacity)."""
+    host, port = base.removeprefix("http://").split(":")
+    body = json.dumps(CHAT).encode()
+    request = (
+        "POST /v1/chat/completions HTTP/1.1\r\nHost: emulator\r\n"
+        f"Authorization: {HEADERS['Authorization']}\r\nX-Emulator: latency_ms={latency_ms}\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+        "Connection: close\r\n\r\n"
+    ).encode() + body
+    start = time.perf_counter()
+    heads = await asyncio.gather(*(_raw_post(host, int(port), request) for _ in range(concurrency)))
+    elapsed = time.perf_counter() - start
+    assert set(heads) == {b"HTTP/1.1 200"}, set(heads)
+    return elapsed
+
+
 async def burst(base: str, concurrency: int = 500, latency_ms: int = 50) -> float:
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     headers = {**HEADERS, "X-Emulator": f"latency_ms={latency_ms}"}
@@ -119,8 +150,10 @@ def main() -> None:
         print(f"non-stream, 4 threads, 1 client : {rate:8.0f} req/s")
         chunk_rate, requests = stream_chunks(base, args.seconds)
         print(f"stream, 2,000-chunk answers      : {chunk_rate:8.0f} chunks/s ({requests} streams)")
+        elapsed = asyncio.run(burst_raw(base))
+        print(f"500 concurrent x latency_ms=50   : {elapsed:8.3f} s wall (raw asyncio client)")
         elapsed = asyncio.run(burst(base))
-        print(f"500 concurrent x latency_ms=50   : {elapsed:8.3f} s wall")
+        print(f"500 concurrent x latency_ms=50   : {elapsed:8.3f} s wall (httpx.AsyncClient)")
 
 
 if __name__ == "__main__":

@@ -41,6 +41,7 @@ def uvicorn_config(app: EmulatorApp, log_level: str = "warning", **extra: Any) -
         access_log=False,
         lifespan="off",
         timeout_keep_alive=30,
+        timeout_graceful_shutdown=2,
         backlog=2048,
         server_header=False,
         date_header=False,

@@ -186,20 +186,15 @@ def test_cli_arguments() -> None:
 
 
 def test_python_m_minimax_emulator_serves() -> None:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "minimax_emulator", "--port", "0", "--api-key", "cli-key"],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline()
-        assert line.startswith("minimax-emulator listening on http://127.0.0.1:")
-        base = line.rsplit(" ", 1)[1].strip()
-        reply = httpx.post(
-            base + OPENAI, json=chat("x"), headers={"Authorization": "Bearer cli-key"}
-        )
-        assert reply.status_code == 200
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    command = [sys.executable, "-m", "minimax_emulator", "--port", "0", "--api-key", "cli-key"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as process:
+        try:
+            assert process.stdout is not None
+            line = process.stdout.readline()
+            assert line.startswith("minimax-emulator listening on http://127.0.0.1:")
+            base = line.rsplit(" ", 1)[1].strip()
+            headers = {"Authorization": "Bearer cli-key"}
+            assert httpx.post(base + OPENAI, json=chat("x"), headers=headers).status_code == 200
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
