@@ -38,6 +38,7 @@ from llama_index_minimax._convert import (
     tool_selections,
     usage_kwargs,
 )
+from llama_index_minimax._pickling import keyless_state
 from minimax_core.settings import ClientSettings
 
 if TYPE_CHECKING:
@@ -175,6 +176,10 @@ class MiniMax(FunctionCallingLLM, ClientSettings):
     @classmethod
     def class_name(cls) -> str:
         return "MiniMax_LLM"
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Unpickling re-runs __init__ (BaseComponent): the key is read from the environment.
+        return keyless_state(super().__getstate__())
 
     @property
     def metadata(self) -> LLMMetadata:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from llama_index.core.base.embeddings.base import BaseEmbedding
-from llama_index.core.bridge.pydantic import Field
+import asyncio
+import weakref
+from typing import Any
 
+from llama_index.core.base.embeddings.base import BaseEmbedding
+from llama_index.core.bridge.pydantic import Field, PrivateAttr
+
+from llama_index_minimax._pickling import keyless_state
 from minimax_core.settings import ClientSettings
 
 __all__ = ["MiniMaxEmbedding"]
@@ -35,15 +40,33 @@ class MiniMaxEmbedding(ClientSettings, BaseEmbedding):
         default=6, ge=0, description="Embedding rate limits are tight: retry more than chat."
     )
 
+    # One limit per event loop: LlamaIndex gathers every batch of a large input at once
+    # (``aget_text_embedding_batch``), so the cap on requests in flight has to live here.
+    _limits: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = PrivateAttr(
+        default_factory=weakref.WeakKeyDictionary
+    )
+
     @classmethod
     def class_name(cls) -> str:
         return "MiniMaxEmbedding"
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Unpickling re-runs __init__ (BaseComponent): the key is read from the environment.
+        return keyless_state(super().__getstate__())
+
+    def _limit(self) -> asyncio.Semaphore:
+        loop = asyncio.get_running_loop()
+        limit = self._limits.get(loop)
+        if limit is None:
+            limit = self._limits[loop] = asyncio.Semaphore(self.max_concurrency)
+        return limit
 
     def _get_query_embedding(self, query: str) -> list[float]:
         return self._client.embed([query], model=self.model_name, type="query")[0]
 
     async def _aget_query_embedding(self, query: str) -> list[float]:
-        vectors = await self._client.aembed([query], model=self.model_name, type="query")
+        async with self._limit():
+            vectors = await self._client.aembed([query], model=self.model_name, type="query")
         return vectors[0]
 
     def _get_text_embedding(self, text: str) -> list[float]:
@@ -58,10 +81,12 @@ class MiniMaxEmbedding(ClientSettings, BaseEmbedding):
         )
 
     async def _aget_text_embeddings(self, texts: list[str]) -> list[list[float]]:
-        return await self._client.aembed(
-            texts,
-            model=self.model_name,
-            type="db",
-            batch_size=self.embed_batch_size,
-            max_concurrency=self.max_concurrency,
-        )
+        # Each call takes one slot; its requests (one per batch) go one after another in it.
+        async with self._limit():
+            return await self._client.aembed(
+                texts,
+                model=self.model_name,
+                type="db",
+                batch_size=self.embed_batch_size,
+                max_concurrency=1,
+            )
