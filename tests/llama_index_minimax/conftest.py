@@ -1,0 +1,52 @@
+"""Fixtures for the LlamaIndex adapter tests (all against the shared emulator)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from llama_index_minimax import MiniMax, MiniMaxEmbedding
+from minimax_emulator.testing import EmulatorServer
+from tests.support import API_KEY
+
+_ENV = (
+    "MINIMAX_API_KEY",
+    "MINIMAX_BASE_URL",
+    "MINIMAX_REGION",
+    "MINIMAX_GROUP_ID",
+    "DASHSCOPE_API_KEY",
+    "DASHSCOPE_BASE_URL",
+)
+
+
+@pytest.fixture(autouse=True)
+def _hermetic_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A developer's real MiniMax settings must not leak into these tests."""
+    for name in _ENV:
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def make_llm(emulator: EmulatorServer) -> Callable[..., MiniMax]:
+    """``make_llm(api="openai", model=None, **fields)``: a MiniMax pointed at the emulator."""
+
+    def make(api: str = "openai", model: str | None = None, **fields: Any) -> MiniMax:
+        if model is None:
+            model = "MiniMax-M2.5" if api == "dashscope" else "MiniMax-M2.7"
+        fields.setdefault("api_key", API_KEY)
+        fields.setdefault("base_url", emulator.base_url)
+        return MiniMax(model=model, api=api, **fields)
+
+    return make
+
+
+@pytest.fixture
+def make_embedding(emulator: EmulatorServer) -> Callable[..., MiniMaxEmbedding]:
+    def make(**fields: Any) -> MiniMaxEmbedding:
+        fields.setdefault("api_key", API_KEY)
+        fields.setdefault("base_url", emulator.base_url)
+        return MiniMaxEmbedding(**fields)
+
+    return make

@@ -1,0 +1,214 @@
+"""chat / achat / complete / acomplete on every route: clean text, ThinkingBlock, usage."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from llama_index.core.base.llms.types import ChatMessage
+
+from minimax_emulator.testing import EmulatorServer
+from tests.llama_index_minimax.helpers import (
+    MODES,
+    ROUTES,
+    block_kinds,
+    chat,
+    chat_bodies,
+    complete,
+    thinking,
+    user,
+    wire_message,
+)
+
+QUESTION = "What is 2 + 2? Answer briefly, please."
+
+
+def wire_truth(api: str, message: dict[str, Any]) -> tuple[str, str]:
+    """(reasoning, visible answer) of a raw emulator reply, split by hand for each route."""
+    if api == "openai":
+        return message["reasoning_details"][0]["text"], message["content"]
+    if api == "dashscope":
+        return message["reasoning_content"], message["content"]
+    content = message["content"]
+    assert content.startswith("<think>"), "the native route sends its reasoning inline"
+    reasoning, _, answer = content.removeprefix("<think>").partition("</think>")
+    return reasoning.strip(), answer.strip()
+
+
+@pytest.mark.parametrize(("api", "model"), ROUTES)
+@MODES
+async def test_chat_answer_is_clean_and_reasoning_is_a_thinking_block(
+    make_llm: Any, emulator: EmulatorServer, api: str, model: str, mode: str
+) -> None:
+    llm = make_llm(api, model)
+    response = await chat(llm, [user(QUESTION)], mode)
+
+    body = chat_bodies(emulator)[0]
+    reasoning, answer = wire_truth(api, wire_message(emulator, api, body))
+    message = response.message
+    assert message.role == "assistant"
+    assert message.content == answer == f"Echo: {QUESTION}"
+    assert "<think>" not in message.content
+    assert "</think>" not in message.content
+    assert block_kinds(message) == ["thinking", "text"]  # reasoning first, then the answer
+    (block,) = thinking(message)
+    assert block.content == reasoning
+    assert "<think>" not in (block.content or "")
+    assert block.num_tokens == response.additional_kwargs["reasoning_tokens"] > 0
+
+
+@pytest.mark.parametrize(("api", "model"), ROUTES)
+async def test_each_route_asks_for_reasoning_the_way_it_is_delivered(
+    make_llm: Any, emulator: EmulatorServer, api: str, model: str
+) -> None:
+    await chat(make_llm(api, model), [user("Hello")], "sync")
+    (body,) = chat_bodies(emulator)
+    assert emulator.requests[0].path.endswith(
+        {
+            "openai": "/v1/chat/completions",
+            "native": "/v1/text/chatcompletion_v2",
+            "dashscope": "/compatible-mode/v1/chat/completions",
+        }[api]
+    )
+    # openai: split reasoning fields; native: inline <think> in content; dashscope: its own field
+    assert body.get("reasoning_split") is (True if api == "openai" else None)
+    assert body["model"] == model
+    assert body["messages"] == [{"role": "user", "content": "Hello"}]
+
+
+@pytest.mark.parametrize(("api", "model"), ROUTES)
+@MODES
+async def test_usage_is_in_additional_kwargs_and_raw(
+    make_llm: Any, api: str, model: str, mode: str
+) -> None:
+    response = await chat(make_llm(api, model), [user(QUESTION)], mode)
+    usage = response.additional_kwargs
+    assert usage["prompt_tokens"] > 0
+    assert usage["completion_tokens"] > usage["reasoning_tokens"] > 0
+    assert usage["total_tokens"] == usage["prompt_tokens"] + usage["completion_tokens"]
+    raw = response.raw
+    assert raw["usage"] == usage
+    assert raw["model"] == model
+    assert raw["finish_reason"] == "stop"
+    assert raw["id"]
+    assert raw["request_id"]
+    assert raw["empty_answer"] is False
+
+
+@pytest.mark.parametrize(("api", "model"), ROUTES)
+@MODES
+async def test_cached_tokens_reported_on_a_repeated_long_prompt(
+    make_llm: Any, api: str, model: str, mode: str
+) -> None:
+    llm = make_llm(api, model)
+    long_prompt = "Summarise this report. " + "The quarterly figures rose. " * 110
+    messages = [
+        ChatMessage(role="system", content="You are a careful analyst."),
+        user(long_prompt),
+    ]
+    first = await chat(llm, messages, mode)
+    second = await chat(llm, messages, mode)
+    assert first.additional_kwargs.get("cached_tokens", 0) == 0
+    cached = second.additional_kwargs["cached_tokens"]
+    assert 512 <= cached <= second.additional_kwargs["prompt_tokens"]
+    assert second.raw["usage"]["cached_tokens"] == cached
+
+
+@pytest.mark.parametrize(("api", "model"), ROUTES)
+@MODES
+async def test_complete_returns_the_clean_answer_with_usage(
+    make_llm: Any, emulator: EmulatorServer, api: str, model: str, mode: str
+) -> None:
+    response = await complete(make_llm(api, model), "Say hi to Ada", mode)
+    assert response.text == "Echo: Say hi to Ada"
+    assert "<think>" not in response.text
+    assert response.additional_kwargs["total_tokens"] > 0
+    assert response.additional_kwargs["reasoning_tokens"] > 0
+    assert response.raw["finish_reason"] == "stop"
+    (body,) = chat_bodies(emulator)
+    assert body["messages"] == [{"role": "user", "content": "Say hi to Ada"}]
+
+
+@MODES
+async def test_several_system_messages_are_merged_into_one(
+    make_llm: Any, emulator: EmulatorServer, mode: str
+) -> None:
+    messages = [
+        ChatMessage(role="system", content="You are terse."),
+        ChatMessage(role="developer", content="Answer in English."),
+        user("Hi"),
+    ]
+    response = await chat(make_llm(), messages, mode)  # two system messages: 2013 on MiniMax
+    assert response.message.content == "Echo: Hi"
+    (body,) = chat_bodies(emulator)
+    assert body["messages"] == [
+        {"role": "system", "content": "You are terse.\n\nAnswer in English."},
+        {"role": "user", "content": "Hi"},
+    ]
+
+
+@MODES
+async def test_m3_with_thinking_disabled_answers_without_reasoning(
+    make_llm: Any, emulator: EmulatorServer, mode: str
+) -> None:
+    llm = make_llm("openai", "MiniMax-M3", thinking="disabled")
+    response = await chat(llm, [user("Hi")], mode)
+    assert block_kinds(response.message) == ["text"]
+    assert response.message.content == "Echo: Hi"
+    assert chat_bodies(emulator)[0]["thinking"] == {"type": "disabled"}
+
+
+@pytest.mark.parametrize("api", ["openai", "native"])
+async def test_a_model_that_does_not_think_gives_only_text(make_llm: Any, api: str) -> None:
+    response = await chat(make_llm(api, "MiniMax-Text-01"), [user("Hi")], "sync")
+    assert block_kinds(response.message) == ["text"]
+    assert response.message.content == "Echo: Hi"
+    assert (
+        "reasoning_tokens" not in response.additional_kwargs
+        or not (response.additional_kwargs["reasoning_tokens"])
+    )
+
+
+@MODES
+async def test_call_kwargs_override_the_model_settings(
+    make_llm: Any, emulator: EmulatorServer, mode: str
+) -> None:
+    extra = {"mask_sensitive_info": False}
+    llm = make_llm(temperature=0.3, max_tokens=4000, additional_kwargs=extra)
+    await chat(llm, [user("Hi")], mode)
+    await chat(llm, [user("Hi")], mode, temperature=0.9, max_tokens=3000, top_p=0.5)
+    first, second = chat_bodies(emulator)
+    assert (first["temperature"], first["max_completion_tokens"]) == (0.3, 4000)
+    assert first["mask_sensitive_info"] is False
+    assert (second["temperature"], second["max_completion_tokens"], second["top_p"]) == (
+        0.9,
+        3000,
+        0.5,
+    )
+
+
+@MODES
+async def test_stop_sequences_cut_the_answer(
+    make_llm: Any, emulator: EmulatorServer, mode: str
+) -> None:
+    response = await chat(make_llm(stop=["STOP"]), [user("one two STOP three")], mode)
+    assert response.message.content == "Echo: one two "
+    assert chat_bodies(emulator)[0]["stop"] == ["STOP"]
+
+
+@MODES
+async def test_a_reply_is_replayed_with_its_reasoning_on_the_next_turn(
+    make_llm: Any, emulator: EmulatorServer, mode: str
+) -> None:
+    llm = make_llm()
+    history = [user("Hi")]
+    first = await chat(llm, history, mode)
+    history += [first.message, user("And again")]
+    second = await chat(llm, history, mode)
+    assert second.message.content == "Echo: And again"
+    first_body, second_body = chat_bodies(emulator)[:2]
+    wire = wire_message(emulator, "openai", first_body)
+    assistant = second_body["messages"][1]
+    assert assistant["role"] == "assistant"
+    assert assistant["content"] == "Echo: Hi"
+    assert assistant["reasoning_details"] == wire["reasoning_details"]  # verbatim
