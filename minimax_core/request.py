@@ -145,9 +145,9 @@ def _sampling(name: str, value: float | None, upper: float) -> float | None:
 
 
 def _tool_spec(tool: ToolDefinition) -> ToolSpec:
-    params = dict(tool.parameters) if tool.parameters else {}
     if not isinstance(tool.parameters, dict):
         raise InvalidInputError(f"Tool {tool.name!r}: parameters must be a JSON schema object")
+    params = dict(tool.parameters)
     params.pop("strict", None)
     if params.get("type", "object") != "object":
         raise InvalidInputError(

@@ -28,20 +28,31 @@ class StopMatcher:
         if not self._stops:
             return text
         text = self._held + text
-        cut = min((i for i in (text.find(s) for s in self._stops) if i >= 0), default=-1)
-        if cut >= 0:
+        cut = self._first_match(text)
+        # The earliest position where a stop sequence may begin but is cut off by the end of
+        # the text: a match found further on only counts if nothing can start before it.
+        pending = len(text)
+        for start in range(max(len(text) - self._longest + 1, 0), len(text)):
+            tail = text[start:]
+            if any(s.startswith(tail) for s in self._stops):
+                pending = start
+                break
+        if cut >= 0 and cut <= pending:
             self._held = ""
             self.stopped = True
             return text[:cut]
-        keep = 0
-        for size in range(min(self._longest - 1, len(text)), 0, -1):
-            tail = text[-size:]
-            if any(s.startswith(tail) for s in self._stops):
-                keep = size
-                break
-        self._held = text[len(text) - keep :] if keep else ""
-        return text[: len(text) - keep]
+        self._held = text[pending:]
+        return text[:pending]
 
     def close(self) -> str:
         held, self._held = self._held, ""
-        return "" if self.stopped else held
+        if self.stopped:
+            return ""
+        cut = self._first_match(held)
+        if cut >= 0:
+            self.stopped = True
+            return held[:cut]
+        return held
+
+    def _first_match(self, text: str) -> int:
+        return min((i for i in (text.find(s) for s in self._stops) if i >= 0), default=-1)

@@ -106,3 +106,11 @@ def test_a_stop_hit_turns_a_length_finish_into_stop() -> None:
     prepared = prepare_chat([UserMessage("q")], params, api="openai", stream=True)
     _, result = decode(prepared, [sse(chunk("one ### two", finish="length"))])
     assert (result.message.content, result.finish_reason) == ("one ", "stop")
+
+
+def test_a_longer_stop_starting_earlier_wins_across_pieces() -> None:
+    # Found by hypothesis: "a" completes first in the stream, but ":a:" starts one character
+    # earlier; the whole text is cut at ":a:", so the stream must be too.
+    assert run(["a", ":a:"], ["::a", ":"]) == ":"
+    assert run(["a", ":a:"], ["::a"]) == "::"
+    assert run(["a", ":a:"], ["::a:"]) == ":"
