@@ -261,20 +261,35 @@ def decode(
 class ChunkStream(httpx.SyncByteStream, httpx.AsyncByteStream):
     """A response body delivered in the given pieces, optionally breaking afterwards."""
 
+    #: Every stream handed out, so tests can check that responses were closed.
+    opened: list[ChunkStream] = []
+
     def __init__(self, pieces: Sequence[bytes], error: Exception | None = None) -> None:
         self._pieces = list(pieces)
         self._error = error
+        self.sent = 0
+        self.closed = False
+        ChunkStream.opened.append(self)
 
     def __iter__(self) -> Iterator[bytes]:
-        yield from self._pieces
+        for piece in self._pieces:
+            self.sent += 1
+            yield piece
         if self._error is not None:
             raise self._error
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         for piece in self._pieces:
+            self.sent += 1
             yield piece
         if self._error is not None:
             raise self._error
+
+    def close(self) -> None:
+        self.closed = True
+
+    async def aclose(self) -> None:
+        self.closed = True
 
 
 Reply = Callable[[httpx.Request], httpx.Response]
