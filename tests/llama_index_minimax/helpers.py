@@ -31,6 +31,8 @@ PATHS = {
     "dashscope": "/compatible-mode/v1/chat/completions",
 }
 MODES = pytest.mark.parametrize("mode", ["sync", "async"])
+#: Marks the tests' own ground-truth requests (:func:`wire_message`) in the emulator's journal.
+PROBE = "x-test-probe"
 
 
 def user(text: str) -> ChatMessage:
@@ -125,7 +127,7 @@ def wire_message(emulator: EmulatorServer, api: str, body: dict[str, Any]) -> di
     reply = httpx.post(
         emulator.base_url + PATHS[api],
         json=body,
-        headers={"Authorization": f"Bearer {API_KEY}"},
+        headers={"Authorization": f"Bearer {API_KEY}", PROBE: "1"},
         timeout=10,
     )
     reply.raise_for_status()
@@ -134,8 +136,10 @@ def wire_message(emulator: EmulatorServer, api: str, body: dict[str, Any]) -> di
 
 
 def chat_bodies(emulator: EmulatorServer) -> list[dict[str, Any]]:
-    """Bodies of the chat requests the emulator received, in order."""
-    return [r.json for r in emulator.requests if r.path in PATHS.values()]
+    """Bodies of the chat requests the emulator received from the code under test, in order."""
+    return [
+        r.json for r in emulator.requests if r.path in PATHS.values() and PROBE not in r.headers
+    ]
 
 
 def mock_client(

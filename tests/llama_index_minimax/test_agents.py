@@ -1,0 +1,151 @@
+"""FunctionAgent and AgentWorkflow: multi-tool loops to a final answer, reasoning replayed on
+every turn exactly as each route wants it (checked in the request bodies the emulator received)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from llama_index.core.agent.workflow import (
+    AgentStream,
+    AgentWorkflow,
+    FunctionAgent,
+    ToolCallResult,
+)
+from llama_index.core.memory import Memory
+
+from minimax_emulator.testing import EmulatorServer
+from tests.llama_index_minimax.helpers import ROUTES, add, chat_bodies, multiply, wire_message
+
+BOTH = "Use add on 2 and 3, and multiply 4 and 5."
+STREAMING = pytest.mark.parametrize("streaming", [True, False], ids=["streaming", "not-streaming"])
+
+
+async def run(agent: Any, text: str, memory: Memory | None = None) -> tuple[Any, list[Any]]:
+    handler = agent.run(text, memory=memory)
+    events = [event async for event in handler.stream_events()]
+    return await handler, events
+
+
+def wire_replies(emulator: EmulatorServer, api: str) -> tuple[list[dict[str, Any]], list[Any]]:
+    """The chat bodies received so far and the emulator's raw reply to each."""
+    bodies = chat_bodies(emulator)
+    return bodies, [wire_message(emulator, api, body) for body in bodies]
+
+
+def calls_of(message: dict[str, Any]) -> list[tuple[str, str, str]]:
+    return [
+        (c["id"], c["function"]["name"], c["function"]["arguments"])
+        for c in message.get("tool_calls") or ()
+    ]
+
+
+def assert_history_replayed(api: str, sent: list[dict[str, Any]], replies: list[Any]) -> None:
+    """Every assistant turn in ``sent`` is the matching earlier reply, reasoning included, and
+    each tool result follows the call it answers."""
+    assistants = [i for i, m in enumerate(sent) if m["role"] == "assistant"]
+    assert len(assistants) == len(replies)
+    for position, wire in zip(assistants, replies, strict=True):
+        turn = sent[position]
+        if api == "openai":
+            assert turn["reasoning_details"] == wire["reasoning_details"]  # verbatim
+            assert turn["content"].strip() == wire["content"].strip()
+        elif api == "native":
+            assert turn["content"] == wire["content"]  # the original <think>…</think> content
+            assert turn["content"].startswith("<think>")
+            assert "reasoning_details" not in turn
+        else:
+            assert turn["reasoning_content"] == wire["reasoning_content"]
+            assert turn["content"].strip() == wire["content"].strip()
+        assert calls_of(turn) == calls_of(wire)
+        answers = sent[position + 1 : position + 1 + len(calls_of(wire))]
+        assert [(m["role"], m["tool_call_id"]) for m in answers] == [
+            ("tool", call_id) for call_id, _, _ in calls_of(wire)
+        ]
+
+
+def reasoning_of(api: str, wire: dict[str, Any]) -> str:
+    if api == "openai":
+        return str(wire["reasoning_details"][0]["text"])
+    if api == "dashscope":
+        return str(wire["reasoning_content"])
+    return str(wire["content"]).removeprefix("<think>").partition("</think>")[0].strip()
+
+
+@pytest.mark.parametrize(("api", "model"), ROUTES)
+@STREAMING
+async def test_function_agent_runs_a_two_tool_loop_with_reasoning_replayed(
+    make_llm: Any, emulator: EmulatorServer, api: str, model: str, streaming: bool
+) -> None:
+    agent = FunctionAgent(tools=[add, multiply], llm=make_llm(api, model), streaming=streaming)
+    # LlamaIndex's own persistent memory (messages stored as JSON in SQLite between turns)
+    memory = Memory.from_defaults(session_id="agent-test", token_limit=100_000)
+
+    result, events = await run(agent, BOTH, memory)
+    assert str(result) == "Based on the tool results: 5; 20."
+    assert "<think>" not in str(result)
+    results = [
+        (e.tool_name, e.tool_kwargs, e.tool_output.raw_output)
+        for e in events
+        if isinstance(e, ToolCallResult)
+    ]
+    assert results == [("add", {"a": 2, "b": 3}, 5), ("multiply", {"a": 4, "b": 5}, 20)]
+    bodies, replies = wire_replies(emulator, api)
+    assert len(bodies) == 2
+    assert_history_replayed(api, bodies[1]["messages"], replies[:1])
+
+    thinking = "".join(e.thinking_delta or "" for e in events if isinstance(e, AgentStream))
+    if streaming:  # the reasoning of both LLM calls, streamed as it arrived
+        assert thinking == reasoning_of(api, replies[0]) + reasoning_of(api, replies[1])
+        assert "<think>" not in "".join(e.delta for e in events if isinstance(e, AgentStream))
+
+    # a second turn in the same conversation: every earlier turn comes back with its reasoning
+    result, _ = await run(agent, "Now multiply 6 and 7.", memory)
+    assert str(result) == "Based on the tool results: 42."
+    bodies, replies = wire_replies(emulator, api)
+    assert len(bodies) == 4
+    last = bodies[3]["messages"]
+    assert [m["role"] for m in last] == [
+        "user", "assistant", "tool", "tool", "assistant", "user", "assistant", "tool",
+    ]  # fmt: skip
+    assert_history_replayed(api, last, replies[:3])
+
+
+@pytest.mark.parametrize(("api", "model"), ROUTES)
+@STREAMING
+async def test_agent_workflow_with_two_agents_reaches_a_final_answer(
+    make_llm: Any, emulator: EmulatorServer, api: str, model: str, streaming: bool
+) -> None:
+    llm = make_llm(api, model)
+    calculator = FunctionAgent(
+        name="calculator",
+        description="Does arithmetic with its tools.",
+        system_prompt="You are a calculator. Always use your tools.",
+        tools=[add, multiply],
+        llm=llm,
+        streaming=streaming,
+        can_handoff_to=["writer"],
+    )
+    writer = FunctionAgent(
+        name="writer",
+        description="Writes prose.",
+        system_prompt="You write short prose.",
+        llm=llm,
+        streaming=streaming,
+    )
+    workflow = AgentWorkflow(agents=[calculator, writer], root_agent="calculator")
+
+    result, events = await run(workflow, BOTH)
+    assert str(result) == "Based on the tool results: 5; 20."
+    assert [e.tool_name for e in events if isinstance(e, ToolCallResult)] == ["add", "multiply"]
+    bodies, replies = wire_replies(emulator, api)
+    assert len(bodies) == 2
+    first = bodies[0]
+    assert {t["function"]["name"] for t in first["tools"]} == {"add", "multiply", "handoff"}
+    systems = [m for m in first["messages"] if m["role"] == "system"]
+    assert len(systems) == 1  # MiniMax accepts one system message: merged, first
+    assert first["messages"][0] is systems[0]
+    assert "You are a calculator." in systems[0]["content"]
+    assert_history_replayed(api, bodies[1]["messages"], replies[:1])
+    if streaming:
+        assert any(e.thinking_delta for e in events if isinstance(e, AgentStream))
