@@ -203,8 +203,10 @@ def server_view(raw: bytes) -> dict[str, Any]:
             "reasoning_content": message.get("reasoning_content") or "",
             "reasoning_details": message.get("reasoning_details"),
             "tool_calls": calls,
+            "usage": json.loads(text).get("usage"),
         }
     content = reasoning = ""
+    usage = None
     details: dict[int, dict[str, Any]] = {}
     tool_calls: dict[int, dict[str, Any]] = {}
     for block in text.split("\n\n"):
@@ -217,6 +219,7 @@ def server_view(raw: bytes) -> dict[str, Any]:
         event = json.loads(data)
         if event.get("object") == "chat.completion":
             continue
+        usage = event.get("usage") or usage
         for choice in event.get("choices") or []:
             delta = choice.get("delta") or {}
             content += delta.get("content") or ""
@@ -239,6 +242,7 @@ def server_view(raw: bytes) -> dict[str, Any]:
         "reasoning_content": reasoning,
         "reasoning_details": [details[i] for i in sorted(details)] or None,
         "tool_calls": [tool_calls[i] for i in sorted(tool_calls)],
+        "usage": usage,
     }
 
 
