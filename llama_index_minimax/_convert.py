@@ -28,7 +28,9 @@ import minimax_core as core
 
 __all__ = [
     "PROVIDER",
+    "openai_tool_calls",
     "response_blocks",
+    "result_tool_calls",
     "to_core_messages",
     "tool_selections",
     "usage_kwargs",
@@ -184,6 +186,28 @@ def response_blocks(result: core.ChatResult) -> list[ContentBlock]:
         for c in result.invalid_tool_calls
     )
     return blocks
+
+
+def openai_tool_calls(calls: Sequence[tuple[str, str, str]]) -> list[dict[str, Any]]:
+    """(id, name, raw arguments) → OpenAI-style dicts for ``message.additional_kwargs``.
+
+    The calls are :class:`ToolCallBlock`\\ s first; this copy is for llama-index-core code that
+    still looks in ``additional_kwargs["tool_calls"]`` (streamed structured output,
+    ``process_streaming_objects``; chat engines' ``is_function``).
+    """
+    return [
+        {"id": i, "type": "function", "function": {"name": n, "arguments": a}} for i, n, a in calls
+    ]
+
+
+def result_tool_calls(result: core.ChatResult) -> list[tuple[str, str, str]]:
+    """(id, name, raw arguments) of every tool call of a finished answer, invalid ones included."""
+    calls = [
+        (c.id, c.name, c.raw_arguments or json.dumps(c.arguments, ensure_ascii=False))
+        for c in result.message.tool_calls
+    ]
+    calls.extend((c.id or "", c.name or "", c.raw_arguments) for c in result.invalid_tool_calls)
+    return calls
 
 
 def usage_kwargs(usage: core.TokenUsage | None) -> dict[str, int]:

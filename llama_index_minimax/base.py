@@ -32,7 +32,9 @@ from llama_index.core.llms.llm import ToolSelection
 
 import minimax_core as core
 from llama_index_minimax._convert import (
+    openai_tool_calls,
     response_blocks,
+    result_tool_calls,
     thinking_block,
     to_core_messages,
     tool_selections,
@@ -103,8 +105,13 @@ class _Partial:
         extra: dict[str, Any] = {}
         if delta.reasoning:
             extra["thinking_delta"] = delta.reasoning
+        calls = openai_tool_calls([(i, n, a) for i, n, a in self.calls.values()])
         return ChatResponse(
-            message=ChatMessage(role=MessageRole.ASSISTANT, blocks=blocks),
+            message=ChatMessage(
+                role=MessageRole.ASSISTANT,
+                blocks=blocks,
+                additional_kwargs={"tool_calls": calls} if calls else {},
+            ),
             delta=delta.text,
             raw={"id": delta.id, "finish_reason": delta.finish_reason},
             additional_kwargs=extra,
@@ -214,8 +221,13 @@ class MiniMax(FunctionCallingLLM, ClientSettings):
 
     @staticmethod
     def _response(result: core.ChatResult) -> ChatResponse:
+        calls = openai_tool_calls(result_tool_calls(result))
         return ChatResponse(
-            message=ChatMessage(role=MessageRole.ASSISTANT, blocks=response_blocks(result)),
+            message=ChatMessage(
+                role=MessageRole.ASSISTANT,
+                blocks=response_blocks(result),
+                additional_kwargs={"tool_calls": calls} if calls else {},
+            ),
             raw=_raw(result),
             additional_kwargs=usage_kwargs(result.usage),
         )

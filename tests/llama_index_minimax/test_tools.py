@@ -59,6 +59,9 @@ async def test_chat_with_tools_returns_the_call_with_its_reasoning(
     assert block_kinds(response.message) == ["thinking", "text", "tool_call"]
     assert "<think>" not in response.message.content
     assert selections(llm, response) == [(wire_call["id"], "add", {"a": 2, "b": 3})]
+    # also where older llama-index-core code looks (streamed structured output, chat engines)
+    (legacy,) = response.message.additional_kwargs["tool_calls"]
+    assert legacy == {k: wire_call[k] for k in ("id", "type", "function")}
 
 
 @pytest.mark.parametrize(("api", "model"), ROUTES)
