@@ -4,8 +4,9 @@ Every error raised by :class:`~langchain_minimax.ChatMiniMax` and
 :class:`~langchain_minimax.MiniMaxEmbeddings` is an instance of one of these classes, each of which
 inherits both the ``minimax_core`` class (``except minimax_core.RateLimitError``) and the matching
 ``langchain_core.exceptions.Model*Error`` (``except ModelRateLimitError``), so code written for
-either keeps working. A missing forced tool call is a :class:`ToolChoiceError`, which is also an
-``OutputParserException``.
+either keeps working. The classes mirror the core hierarchy (a ``ContextOverflowError`` is an
+``InvalidRequestError``, an ``APITimeoutError`` an ``APIConnectionError``). A missing forced tool
+call is a :class:`ToolChoiceError`, which is also an ``OutputParserException``.
 """
 
 from __future__ import annotations
@@ -53,9 +54,7 @@ class InvalidRequestError(core.InvalidRequestError, lc.ModelInvalidRequestError)
     pass
 
 
-class ContextOverflowError(
-    core.ContextOverflowError, lc.ContextOverflowError, lc.ModelInvalidRequestError
-):
+class ContextOverflowError(InvalidRequestError, core.ContextOverflowError, lc.ContextOverflowError):
     pass
 
 
@@ -79,7 +78,7 @@ class APIConnectionError(core.APIConnectionError, lc.ModelConnectionError):
     pass
 
 
-class APITimeoutError(core.APITimeoutError, lc.ModelTimeoutError):
+class APITimeoutError(APIConnectionError, core.APITimeoutError, lc.ModelTimeoutError):
     pass
 
 
