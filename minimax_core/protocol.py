@@ -29,6 +29,14 @@ def _fail(error: Exception, meta: ResponseMeta | None) -> Exception:
 
 
 def _check(chunk: ChatCompletion | EmbeddingsResponse, meta: ResponseMeta | None) -> None:
+    base = chunk.base_resp
+    if (
+        (meta is None or meta.status < 400)
+        and getattr(chunk, "error", None) is None
+        and (base is None or base.status_code == 0)
+    ):
+        # Nothing to report (every ordinary stream chunk): skip the request-id header lookups.
+        return
     error = error_from_body(
         status_code=meta.status if meta else None,
         body=chunk,

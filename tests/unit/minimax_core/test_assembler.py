@@ -200,3 +200,24 @@ def test_empty_answer_only_when_the_budget_went_to_reasoning(
         result = asm.result()
     assert result.empty_answer is empty
     assert any(issubclass(w.category, EmptyAnswerWarning) for w in caught) is empty
+
+
+def test_repeated_cumulative_snapshots_are_not_duplicated() -> None:
+    chunks = [
+        chunk("", reasoning="Think", details=[detail("Think")]),
+        chunk("", reasoning="Thinking", details=[detail("Thinking")]),
+        chunk("", reasoning="Thinking", details=[detail("Thinking")]),
+        chunk("ok", finish="stop"),
+    ]
+    deltas, result = run(chunks)
+    assert "".join(d.reasoning for d in deltas) == "Thinking"
+    assert result.message.reasoning is not None
+    assert result.message.reasoning.details == [detail("Thinking")]
+    content_only = [
+        chunk("", reasoning="Hm"),
+        chunk("", reasoning="Hmm"),
+        chunk("", reasoning="Hmm"),
+        chunk("ok", finish="stop"),
+    ]
+    deltas, result = run(content_only)
+    assert "".join(d.reasoning for d in deltas) == "Hmm"

@@ -225,6 +225,7 @@ def test_defaults() -> None:
         {"connect_timeout": -1},
         {"api": "anthropic"},
         {"unknown": 1},
+        {"region": 1},
     ],
 )
 def test_invalid_values_are_refused(bad: dict[str, object]) -> None:

@@ -249,8 +249,9 @@ def test_dashscope_throttling_is_a_retryable_rate_limit() -> None:
     assert error.is_retryable
 
 
-def test_numeric_error_code_field_is_used() -> None:
-    body = {"error": {"code": "1039", "message": "token limit"}}
+@pytest.mark.parametrize("code", ["1039", 1039])
+def test_numeric_error_code_field_is_used(code: str | int) -> None:
+    body = {"error": {"code": code, "message": "token limit"}}
     error = chat_error(429, json.dumps(body).encode())
     assert (type(error), error.code) == (RateLimitError, 1039)
 

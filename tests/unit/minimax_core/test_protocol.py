@@ -48,10 +48,12 @@ def whole_result(fx: StreamFixture) -> ChatResult:
         return interpret_chat(fx.prepared(stream=False), meta(200), fx.whole)
 
 
-def streamed(fx: StreamFixture, pieces: list[bytes]) -> tuple[list[ChatDelta], ChatResult]:
+def streamed(
+    fx: StreamFixture, pieces: list[bytes], prepared: Any = None
+) -> tuple[list[ChatDelta], ChatResult]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", EmptyAnswerWarning)
-        return decode(fx.prepared(stream=True), pieces)
+        return decode(prepared or fx.prepared(stream=True), pieces)
 
 
 def assert_expected(result: ChatResult, expect: dict[str, Any]) -> None:
@@ -126,8 +128,9 @@ def test_stream_cut_at_every_offset_equals_the_non_streamed_answer(name: str) ->
     fx = FIXTURES[name]
     expected = whole_result(fx)
     data = fx.sse
+    prepared = fx.prepared(stream=True)
     for cut in range(1, len(data)):
-        deltas, result = streamed(fx, [data[:cut], data[cut:]])
+        deltas, result = streamed(fx, [data[:cut], data[cut:]], prepared)
         assert result == expected, f"cut at byte {cut}"
         assert_deltas_rebuild(deltas, result)
 
@@ -345,3 +348,10 @@ def test_meta_headers_are_case_insensitive() -> None:
     assert not meta(200, {}).is_event_stream
     assert meta(200, {}).request_id is None
     assert isinstance(meta().headers, httpx.Headers)
+
+
+def test_done_without_the_final_blank_line_ends_the_stream() -> None:
+    body = sse(chunk("a", finish="stop"), done=False) + b"data: [DONE]"
+    deltas, result = decode(prepared_m27(), [body])
+    assert result.message.content == "a"
+    assert "".join(d.text for d in deltas) == "a"

@@ -156,3 +156,11 @@ def test_delta_items_add_up_to_the_final_items(parts: list[str], cumulative: boo
         deltas.extend(acc.add([detail(so_far if cumulative else part)])[1])
     assert acc.items() == [detail("".join(parts))]
     assert merge_deltas(deltas) == acc.items()
+
+
+def test_a_repeated_snapshot_adds_nothing() -> None:
+    acc = ReasoningDetailsAccumulator()
+    results = [acc.add([detail(s)]) for s in ["ab", "abc", "abc", "abcd"]]
+    assert [text for text, _ in results] == ["ab", "c", "", "d"]
+    assert results[2][1] == []
+    assert acc.items() == [detail("abcd")]

@@ -430,6 +430,13 @@ def test_json_mode_is_asked_for_in_the_prompt() -> None:
     assert '"title": "T"' in system
 
 
+def test_json_mode_without_a_schema() -> None:
+    request = body(response_format={"type": "json_object"})
+    assert "response_format" not in request
+    assert "JSON object" in system_of(request)
+    assert "schema" not in system_of(request)
+
+
 def test_unknown_response_format_type_is_refused() -> None:
     refused(response_format={"type": "xml"})
 

@@ -114,3 +114,13 @@ def test_a_longer_stop_starting_earlier_wins_across_pieces() -> None:
     assert run(["a", ":a:"], ["::a", ":"]) == ":"
     assert run(["a", ":a:"], ["::a"]) == "::"
     assert run(["a", ":a:"], ["::a:"]) == ":"
+
+
+def test_text_held_as_a_possible_stop_is_released_when_the_stream_ends() -> None:
+    params = ChatParams(model="MiniMax-M2.7", stop=["\nObservation:"])
+    prepared = prepare_chat([UserMessage("q")], params, api="openai", stream=True)
+    deltas, result = decode(prepared, [sse(chunk("Final answer: 42\nObs", finish="stop"))])
+    assert result.message.content == "Final answer: 42\nObs"
+    assert "".join(d.text for d in deltas) == result.message.content
+    # The held "\nObs" arrives on the closing delta.
+    assert deltas[-1].text == "\nObs"

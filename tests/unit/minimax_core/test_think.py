@@ -178,3 +178,11 @@ def test_a_think_block_splits_into_trimmed_reasoning_and_answer(
     assert got_reasoning == expected_reasoning
     assert got_answer == answer.lstrip()
     assert saw is True
+
+
+def test_whitespace_only_pieces_inside_the_reasoning_are_kept_between_words() -> None:
+    splitter = ThinkSplitter()
+    assert splitter.feed("<think>a") == ("a", "")
+    assert splitter.feed(" \n") == ("", "")
+    assert splitter.feed("\t") == ("", "")
+    assert splitter.feed("b\n</think>x") == (" \n\tb", "x")
