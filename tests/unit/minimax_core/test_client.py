@@ -18,6 +18,7 @@ from minimax_core import (
     MalformedResponseError,
     MiniMaxClient,
     RateLimitError,
+    ToolDefinition,
     UserMessage,
 )
 from minimax_core.client import embedding_batches
@@ -275,3 +276,15 @@ def test_embeddings_of_nothing_send_nothing(runner: Runner) -> None:
 def test_embeddings_batch_size_must_be_positive(runner: Runner) -> None:
     with pytest.raises(InvalidInputError):
         runner.embed(make_client(FakeServer(vectors_for)), ["a"], batch_size=0)
+
+
+def test_parallel_tool_calls_off_keeps_only_the_first_call(runner: Runner) -> None:
+    fx = stream_fixture("openai-parallel-toolcalls")
+    tools = [ToolDefinition("get_weather"), ToolDefinition("get_time")]
+    params = ChatParams(model=fx.model, tools=tools, parallel_tool_calls=False, extra=fx.extra)
+    outcome = runner.stream(make_client(FakeServer(sse_reply(fx.sse))), hi(), params)
+    assert outcome.result is not None
+    assert [c.name for c in outcome.result.message.tool_calls] == ["get_weather"]
+    assert {p.name for d in outcome.deltas for p in d.tool_call_chunks if p.name} == {"get_weather"}
+    whole = runner.chat(make_client(FakeServer(json_reply(fx.whole))), hi(), params)
+    assert [c.name for c in whole.message.tool_calls] == ["get_weather"]

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 from typing import Any
 
 import httpx
 import pytest
+from pytest_socket import SocketBlockedError
 
 from minimax_core import ChatParams, MiniMaxClient, __version__
 from minimax_core.transport import USER_AGENT, async_pool, sync_pool
@@ -61,6 +63,14 @@ def network(monkeypatch: pytest.MonkeyPatch) -> Recorder:
     monkeypatch.setattr(httpx.HTTPTransport, "handle_request", handle_request)
     monkeypatch.setattr(httpx.AsyncHTTPTransport, "handle_async_request", handle_async_request)
     return recorder
+
+
+@pytest.mark.filterwarnings("ignore:A test tried to use socket.socket")
+def test_unit_tests_cannot_reach_the_network() -> None:
+    with pytest.raises(SocketBlockedError):
+        socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # asyncio's self-pipe still works.
+    asyncio.run(asyncio.sleep(0))
 
 
 def test_sync_pool_is_shared_per_configuration() -> None:
