@@ -96,7 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--http",
         default="auto",
         choices=["auto", "h11", "httptools"],
-        help="uvicorn HTTP parser (default auto: httptools when installed)",
+        help="uvicorn HTTP implementation (default auto: httptools, with one write per "
+        "non-streamed reply, when installed; else h11)",
     )
     parser.add_argument(
         "--loop",
@@ -127,7 +128,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     import uvicorn
 
     from .app import create_app
-    from .testing import bind_socket, uvicorn_config
+    from .serving import bind_socket, uvicorn_config
 
     app = create_app(options_from_args(args))
     sock = bind_socket(args.host, args.port)

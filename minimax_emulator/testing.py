@@ -17,36 +17,12 @@ from typing import Any
 
 import uvicorn
 
-from .app import EmulatorApp, create_app
+from .app import create_app
 from .journal import RecordedRequest
 from .options import EmulatorOptions
+from .serving import bind_socket, uvicorn_config
 
 _START_TIMEOUT_S = 10.0
-
-
-def bind_socket(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
-    # proto=IPPROTO_TCP: asyncio only sets TCP_NODELAY on accepted sockets that say so
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    sock.listen(2048)
-    sock.set_inheritable(True)
-    return sock
-
-
-def uvicorn_config(app: EmulatorApp, log_level: str = "warning", **extra: Any) -> uvicorn.Config:
-    return uvicorn.Config(
-        app,
-        log_level=log_level,
-        access_log=False,
-        lifespan="off",
-        timeout_keep_alive=30,
-        timeout_graceful_shutdown=2,
-        backlog=2048,
-        server_header=False,
-        date_header=False,
-        **extra,
-    )
 
 
 class EmulatorServer:
