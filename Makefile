@@ -16,7 +16,7 @@ $(UV):
 	@.uv/bin/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 
 $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
-	@$(UV) sync --quiet --locked --all-extras --group dev
+	@$(UV) sync --quiet --locked --compile-bytecode --all-extras --group dev
 	@touch $@
 
 env: $(VENV)/.synced
