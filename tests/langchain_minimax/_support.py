@@ -129,7 +129,7 @@ class Tee:
 
 class _SyncTee(httpx.BaseTransport):
     def __init__(self, sink: list[bytearray]) -> None:
-        self._inner = httpx.HTTPTransport()
+        self._inner = httpx.HTTPTransport(verify=False)  # loopback: no TLS context to build
         self._sink = sink
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
@@ -158,7 +158,7 @@ class _SyncTee(httpx.BaseTransport):
 
 class _AsyncTee(httpx.AsyncBaseTransport):
     def __init__(self, sink: list[bytearray]) -> None:
-        self._inner = httpx.AsyncHTTPTransport()
+        self._inner = httpx.AsyncHTTPTransport(verify=False)
         self._sink = sink
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
