@@ -18,7 +18,14 @@ from minimax_core.config import ClientConfig
 from minimax_core.protocol import ChatStreamDecoder, interpret_chat, interpret_embeddings
 from minimax_core.request import ChatParams, InvalidInputError, PreparedChat, prepare_chat
 from minimax_core.retry import RetryPolicy
-from minimax_core.transport import AsyncDriver, HttpRequest, SyncDriver, async_pool, sync_pool
+from minimax_core.transport import (
+    USER_AGENT,
+    AsyncDriver,
+    HttpRequest,
+    SyncDriver,
+    async_pool,
+    sync_pool,
+)
 from minimax_core.types import ChatDelta, ChatMessage, ChatResult
 from minimax_core.wire import EmbeddingsRequest
 
@@ -53,6 +60,12 @@ class ChatStream:
 
     def __next__(self) -> ChatDelta:
         return next(self._items)
+
+    def close(self) -> None:
+        """Stop reading early and release the connection."""
+        close = getattr(self._items, "close", None)
+        if close is not None:
+            close()
 
     @property
     def result(self) -> ChatResult:
@@ -109,6 +122,7 @@ class MiniMaxClient:
 
     def _request(self, url: str, body: bytes, stream: bool) -> HttpRequest:
         headers = {
+            "User-Agent": USER_AGENT,
             "Authorization": f"Bearer {self.config.key()}",
             "Content-Type": "application/json",
             "Accept": "text/event-stream" if stream else "application/json",
@@ -161,6 +175,11 @@ class MiniMaxClient:
     ) -> list[tuple[range, HttpRequest]]:
         if batch_size < 1:
             raise InvalidInputError(f"batch_size must be >= 1, got {batch_size}")
+        if self.config.api == "dashscope":
+            raise InvalidInputError(
+                "Embeddings are MiniMax's own endpoint: use api='openai' or 'native' (the "
+                "DashScope route serves chat only)."
+            )
         out = []
         for batch in embedding_batches(texts, batch_size, max_batch_chars=16_000):
             body = EmbeddingsRequest(model=model, texts=[texts[i] for i in batch], type=type)

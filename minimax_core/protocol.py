@@ -124,7 +124,9 @@ class ChatStreamDecoder:
                 continue
             if delta:
                 out.append(delta)
-        final = self._assembler.close(streamed=True)
+        # `[DONE]` is the server saying the answer is complete, finish_reason or not; without it,
+        # an answer that never got a finish_reason was cut off.
+        final = self._assembler.close(streamed=not self._done)
         if final:
             out.append(final)
         return out

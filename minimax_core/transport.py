@@ -194,7 +194,7 @@ class SyncDriver:
                     if error is None:
                         raise
                     if error is exc:
-                        raise _redacted(error, request)
+                        raise _redacted(error, request) from exc.__cause__
                     raise _redacted(decoder.interrupted(error), request) from exc
                 error, delay = _give_up_or_wait(
                     self._policy,
@@ -261,7 +261,7 @@ class AsyncDriver:
                     if error is None:
                         raise
                     if error is exc:
-                        raise _redacted(error, request)
+                        raise _redacted(error, request) from exc.__cause__
                     raise _redacted(decoder.interrupted(error), request) from exc
                 error, delay = _give_up_or_wait(
                     self._policy,

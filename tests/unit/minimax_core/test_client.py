@@ -28,14 +28,17 @@ from .support import (
     KEY,
     OK_RESP,
     STREAM_NAMES,
+    ChunkStream,
     FakeServer,
     Runner,
     base_resp,
+    chunk,
     completion,
     hi,
     json_reply,
     make_client,
     split_at,
+    sse,
     sse_reply,
     stream_fixture,
 )
@@ -288,3 +291,33 @@ def test_parallel_tool_calls_off_keeps_only_the_first_call(runner: Runner) -> No
     assert {p.name for d in outcome.deltas for p in d.tool_call_chunks if p.name} == {"get_weather"}
     whole = runner.chat(make_client(FakeServer(json_reply(fx.whole))), hi(), params)
     assert [c.name for c in whole.message.tool_calls] == ["get_weather"]
+
+
+def test_our_user_agent_is_sent_through_a_user_supplied_client(runner: Runner) -> None:
+    server = FakeServer(json_reply(completion("ok")))
+    runner.chat(make_client(server), hi(), ChatParams(model="MiniMax-M2.7"))
+    assert server.requests[0].headers["user-agent"].startswith("minimax-integrations/")
+
+
+def test_embeddings_on_the_dashscope_route_are_refused_before_sending() -> None:
+    server = FakeServer(json_reply({"vectors": [[0.1]], "base_resp": OK_RESP}))
+    client = make_client(server, api="dashscope")
+    with pytest.raises(InvalidInputError, match="DashScope route serves chat only"):
+        client.embed(["hello"])
+    assert server.count == 0
+
+
+def test_closing_a_sync_stream_early_releases_the_response() -> None:
+    pieces = [sse(chunk("a" * 10)) for _ in range(3)]
+    server = FakeServer(
+        lambda request: httpx.Response(
+            200, headers={"content-type": "text/event-stream"}, stream=ChunkStream(pieces)
+        )
+    )
+    stream = make_client(server).stream(hi(), ChatParams(model="MiniMax-M2.7"))
+    first = next(stream)
+    assert first.text == "a" * 10
+    stream.close()
+    assert ChunkStream.opened[-1].closed
+    with pytest.raises(StopIteration):
+        next(stream)

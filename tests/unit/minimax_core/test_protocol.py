@@ -213,9 +213,16 @@ def test_eof_before_any_finish_reason_raises_with_the_partial_text() -> None:
     assert not info.value.is_retryable
 
 
-def test_done_without_any_finish_reason_is_still_incomplete() -> None:
-    with pytest.raises(StreamInterruptedError):
-        decode(prepared_m27(), [sse(chunk("Hello"), done=True)])
+def test_done_without_any_finish_reason_completes_the_stream() -> None:
+    # `[DONE]` is the server's own end-of-answer mark: the answer is whole, without a reason.
+    _, result = decode(prepared_m27(), [sse(chunk("Hello"), done=True)])
+    assert (result.message.content, result.finish_reason) == ("Hello", None)
+
+
+def test_the_same_stream_without_done_is_incomplete() -> None:
+    with pytest.raises(StreamInterruptedError) as info:
+        decode(prepared_m27(), [sse(chunk("Hello"), done=False)])
+    assert info.value.partial_text == "Hello"
 
 
 def test_an_empty_stream_is_incomplete() -> None:
