@@ -219,3 +219,39 @@ async def test_streaming_true_invoke_uses_the_stream_and_gives_the_same_answer(
     assert streamed.content == plain.content
     assert streamed.additional_kwargs == plain.additional_kwargs
     assert streamed.usage_metadata == plain.usage_metadata
+
+
+@pytest.mark.parametrize("call", CALLS)
+@pytest.mark.parametrize("route", ["openai", "native"])
+async def test_thinking_can_be_switched_off_on_m3(emulator, route, call):
+    llm = chat(emulator, route, model="MiniMax-M3", thinking="disabled")
+
+    message = as_message(await run(llm, PROMPT, call))
+
+    assert bodies(emulator)[0]["thinking"] == {"type": "disabled"}
+    assert message.content == f"Echo: {PROMPT}"
+    assert message.additional_kwargs == {}
+    assert [b["type"] for b in message.content_blocks] == ["text"]
+    assert message.usage_metadata["output_token_details"]["reasoning"] == 0
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("route", ["openai", "native"])
+async def test_adaptive_thinking_is_sent_to_m3_and_reasons(emulator, route, mode):
+    message = await invoke(
+        chat(emulator, route, model="MiniMax-M3", thinking="adaptive"), PROMPT, mode
+    )
+
+    assert bodies(emulator)[0]["thinking"] == {"type": "adaptive"}
+    assert [b["type"] for b in message.content_blocks] == ["reasoning", "text"]
+
+
+@pytest.mark.parametrize("call", CALLS)
+@pytest.mark.parametrize("route", ["openai", "native"])
+async def test_a_model_that_does_not_think_has_no_reasoning_block(emulator, route, call):
+    message = as_message(await run(chat(emulator, route, model="MiniMax-Text-01"), PROMPT, call))
+
+    assert message.content == f"Echo: {PROMPT}"
+    assert message.additional_kwargs == {}
+    assert message.content_blocks == [{"type": "text", "text": f"Echo: {PROMPT}"}]
+    assert "thinking" not in bodies(emulator)[0]
