@@ -88,10 +88,14 @@ async def test_invalid_params_2013_is_not_retried(
 
 
 @pytest.mark.parametrize(
-    ("api", "spec"),
-    [("openai", "fail=429x1"), ("native", "fail=1002x1"), ("dashscope", "fail=429x1")],
+    ("api", "spec", "kind"),
+    [
+        ("openai", "fail=429x1", "chat"),
+        ("openai", "fail=429x1", "astream_chat"),
+        ("native", "fail=1002x1", "achat"),  # HTTP 200 + base_resp 1002
+        ("dashscope", "fail=429x1", "stream_chat"),
+    ],
 )
-@pytest.mark.parametrize("kind", ["chat", "astream_chat"])
 async def test_rate_limits_are_retried_then_succeed(
     make_llm: Any, emulator: EmulatorServer, api: str, spec: str, kind: str
 ) -> None:
