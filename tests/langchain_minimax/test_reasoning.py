@@ -123,9 +123,9 @@ async def test_a_plain_follow_up_turn_replays_the_reasoning_too(emulator, route,
         assert assistant["content"] == "Echo: Is 9.11 larger than 9.9?"
 
 
-@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("call", CALLS)
 @pytest.mark.parametrize("route", ROUTES)
-async def test_v1_output_messages_replay_the_same_way(emulator, route, mode):
+async def test_v1_output_messages_replay_the_same_way(emulator, route, call):
     tee = Tee()
     llm = chat(
         emulator,
@@ -134,11 +134,12 @@ async def test_v1_output_messages_replay_the_same_way(emulator, route, mode):
         http_client=tee.client(),
         http_async_client=tee.async_client(),
     ).bind_tools([get_weather])
-    first = await invoke(llm, QUESTION, mode)
+    first = await run(llm, QUESTION, call)
     assert isinstance(first.content, list)
+    assert [b["type"] for b in first.content] == ["reasoning", "tool_call"]
 
     result = get_weather.invoke(first.tool_calls[0])
-    await invoke(llm, [HumanMessage(QUESTION), first, result], mode)
+    await run(llm, [HumanMessage(QUESTION), first, result], call)
 
     assistant = bodies(emulator)[1]["messages"][1]
     _assert_replayed_as_received(route, assistant, server_view(tee.raw[0]))

@@ -92,6 +92,7 @@ async def test_function_calling_is_the_default(emulator, route, schema, call):
     assert "response_format" not in body
     assert "tool_choice" not in body
     assert f"You must call the tool `{_tool_name(schema)}` now." in body["messages"][0]["content"]
+    assert not [key for key in body if "structured" in key or key.startswith("ls_")]
 
 
 @pytest.mark.parametrize("mode", MODES)
