@@ -195,7 +195,8 @@ class ChatMiniMax(BaseChatModel, ClientSettings):
     Response metadata:
         ``model_provider="minimax"``, ``model_name``, ``finish_reason``, ``id``,
         ``request_id`` (quote it to MiniMax support) and ``empty_answer=True`` when the whole
-        ``max_tokens`` budget went to reasoning (raise ``max_tokens``; a warning says so too).
+        ``max_tokens`` budget went to reasoning (raise ``max_tokens``; a
+        ``minimax_core.EmptyAnswerWarning`` says so too).
 
     Errors:
         Typed errors from ``langchain_minimax.errors`` that are both ``minimax_core`` errors
