@@ -158,6 +158,11 @@ class MiniMax(FunctionCallingLLM, ClientSettings):
     multi-turn tool use). Token counts are in ``response.additional_kwargs`` (``prompt_tokens``,
     ``completion_tokens``, ``total_tokens``, ``reasoning_tokens``, ``cached_tokens``). Errors
     are ``minimax_core`` errors (``AuthenticationError``, ``RateLimitError``, …).
+
+    The API key is never serialised: ``to_dict``/``to_json`` and pickles leave it out, and
+    ``from_dict``/``from_json``/unpickling read it from ``MINIMAX_API_KEY`` (``DASHSCOPE_API_KEY``
+    for ``api="dashscope"``) again. Tool calls are ``ToolCallBlock``\\ s, mirrored in
+    ``message.additional_kwargs["tool_calls"]`` (OpenAI shape) for code that looks there.
     """
 
     model: str = Field(default="MiniMax-M2.7", description="The MiniMax model id.")

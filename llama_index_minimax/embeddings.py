@@ -21,6 +21,8 @@ class MiniMaxEmbedding(ClientSettings, BaseEmbedding):
     Queries are embedded with MiniMax's ``type="query"`` and documents (nodes) with
     ``type="db"``; ``embed_batch_size`` texts go in one request, and the async path sends up to
     ``max_concurrency`` requests at once. Rate limits (1002, reported as HTTP 200) are retried.
+    The API key is never serialised (``to_dict``, ``to_json``, pickles): it is read from
+    ``MINIMAX_API_KEY`` again when the object is rebuilt, e.g. in a worker process.
 
     .. code-block:: python
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
 from llama_index.core.base.llms.types import ChatMessage
+from llama_index.core.prompts import PromptTemplate
 
 from minimax_emulator.testing import EmulatorServer
 from tests.llama_index_minimax.helpers import (
@@ -163,10 +165,7 @@ async def test_a_model_that_does_not_think_gives_only_text(make_llm: Any, api: s
     response = await chat(make_llm(api, "MiniMax-Text-01"), [user("Hi")], "sync")
     assert block_kinds(response.message) == ["text"]
     assert response.message.content == "Echo: Hi"
-    assert (
-        "reasoning_tokens" not in response.additional_kwargs
-        or not (response.additional_kwargs["reasoning_tokens"])
-    )
+    assert response.additional_kwargs.get("reasoning_tokens", 0) == 0
 
 
 @MODES
@@ -212,3 +211,21 @@ async def test_a_reply_is_replayed_with_its_reasoning_on_the_next_turn(
     assert assistant["role"] == "assistant"
     assert assistant["content"] == "Echo: Hi"
     assert assistant["reasoning_details"] == wire["reasoning_details"]  # verbatim
+
+
+def test_async_calls_work_across_event_loops(make_llm: Any) -> None:
+    # scripts and notebooks call asyncio.run() again and again: pooled clients must follow
+    llm = make_llm()
+    for text in ("one", "two"):
+        response = asyncio.run(llm.achat([user(text)]))
+        assert response.message.content == f"Echo: {text}"
+
+
+def test_predict_uses_the_system_prompt(make_llm: Any, emulator: EmulatorServer) -> None:
+    llm = make_llm(system_prompt="You are terse.")
+    answer = llm.predict(PromptTemplate("Tell me about {topic}."), topic="owls")
+    assert answer == "Echo: Tell me about owls."
+    assert chat_bodies(emulator)[0]["messages"] == [
+        {"role": "system", "content": "You are terse."},
+        {"role": "user", "content": "Tell me about owls."},
+    ]

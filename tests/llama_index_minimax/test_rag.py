@@ -105,3 +105,17 @@ async def test_chat_engine_async_and_streaming(
     streamed = await engine.astream_chat("Tell me more about Guido van Rossum.")
     tokens = [token async for token in streamed.async_response_gen()]
     assert "".join(tokens) == "Echo: Tell me more about Guido van Rossum."
+
+
+def test_an_index_built_with_async_embedding_from_sync_code(
+    make_embedding: Any, emulator: EmulatorServer
+) -> None:
+    embedding = make_embedding(embed_batch_size=1, max_concurrency=2)
+    index = VectorStoreIndex.from_documents(
+        [Document(text=text) for text in DOCS], embed_model=embedding, use_async=True
+    )
+    bodies = embedding_bodies(emulator)
+    assert sorted(b["texts"][0] for b in bodies) == sorted(DOCS)
+    assert {b["type"] for b in bodies} == {"db"}
+    (hit,) = index.as_retriever(similarity_top_k=1).retrieve(QUESTION)
+    assert hit.node.get_content() == PYTHON
