@@ -474,3 +474,16 @@ async def test_errors_survive_streaming_aggregation_helpers(emulator, mode):
 
     ok = chat(emulator, streaming=True)
     assert aggregate([await invoke(ok, PROMPT, mode)]).content == f"Echo: {PROMPT}"
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_minimax_code_decides_over_the_http_status(emulator, mode):
+    # HTTP 429 carrying 1008 (insufficient balance): not a rate limit, so not retried
+    llm = chat(emulator, spec="fail=1008@429", max_retries=2)
+
+    with pytest.raises(ours.InsufficientBalanceError) as caught:
+        await invoke(llm, PROMPT, mode)
+
+    assert (caught.value.status_code, caught.value.code) == (429, 1008)
+    assert not isinstance(caught.value, lc.ModelRateLimitError)
+    assert len(emulator.requests) == 1
