@@ -223,8 +223,12 @@ def test_bad_request_body_is_minimax_error(sdk: openai.OpenAI) -> None:
 
 
 def test_sdk_retries_count_down_then_succeed(live: EmulatorServer) -> None:
-    with openai.OpenAI(base_url=live.base_url + "/v1", api_key=KEY, max_retries=1) as client:
-        client._client.headers["X-Emulator"] = "fail=429x1"  # every retry carries the header
+    with openai.OpenAI(
+        base_url=live.base_url + "/v1",
+        api_key=KEY,
+        max_retries=1,
+        default_headers={"X-Emulator": "fail=429x1"},  # every retry carries the header
+    ) as client:
         raw = client.chat.completions.with_raw_response.create(model=MODEL, messages=USER)  # type: ignore[arg-type]
     assert raw.http_response.status_code == 200
     assert len(live.requests) == 2
