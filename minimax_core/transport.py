@@ -20,7 +20,7 @@ import time
 import weakref
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import httpx
 
@@ -105,27 +105,45 @@ def as_error(exc: Exception) -> MiniMaxError | None:
     return None
 
 
-def _give_up_or_wait(
+def _retry_delay(
     policy: RetryPolicy,
     attempt: int,
     exc: Exception,
-    headers: Mapping[str, str] | None,
+    request: HttpRequest,
+    decoder: StreamDecoder[Any] | None = None,
     *,
-    retryable_anyway: bool = False,
-) -> tuple[MiniMaxError, float | None]:
+    started: bool = False,
+    delivered: bool = False,
+) -> float:
+    """Seconds to wait before the next attempt, or raise the error to give up with.
+
+    The one retry decision of both drivers: nothing is retried once part of a stream reached
+    the caller (it would duplicate text); a stream that broke before that is retried, and when
+    the retries run out a body cut after the headers is reported as an interrupted stream.
+    """
     error = as_error(exc)
     if error is None:
         raise exc
-    delay = policy.delay(attempt, error.is_retryable or retryable_anyway, headers)
-    if delay is not None:
-        logger.info(
-            "MiniMax call failed (%s); retry %d of %d in %.2f s",
-            type(error).__name__,
-            attempt + 1,
-            policy.max_retries,
-            delay,
-        )
-    return error, delay
+    cause = exc.__cause__ if error is exc else exc
+    cut = decoder is not None and error is not exc and not isinstance(error, APITimeoutError)
+    if delivered:
+        if cut and decoder is not None:
+            error = decoder.interrupted(error)
+        raise _redacted(error, request) from cause
+    retryable = error.is_retryable or isinstance(exc, StreamInterruptedError)
+    delay = policy.delay(attempt, retryable, _error_headers(exc))
+    if delay is None:
+        if started and cut and decoder is not None:
+            error = decoder.interrupted(error)
+        raise _redacted(error, request) from cause
+    logger.info(
+        "MiniMax call failed (%s); retry %d of %d in %.2f s",
+        type(error).__name__,
+        attempt + 1,
+        policy.max_retries,
+        delay,
+    )
+    return delay
 
 
 def _error_headers(exc: Exception) -> Mapping[str, str] | None:
@@ -160,9 +178,7 @@ class SyncDriver:
                     ResponseMeta(response.status_code, response.headers), response.content
                 )
             except Exception as exc:
-                error, delay = _give_up_or_wait(self._policy, attempt, exc, _error_headers(exc))
-                if delay is None:
-                    raise _redacted(error, request) from (None if error is exc else exc)
+                delay = _retry_delay(self._policy, attempt, exc, request)
             attempt += 1
             time.sleep(delay)
 
@@ -171,7 +187,7 @@ class SyncDriver:
     ) -> Iterator[T]:
         attempt = 0
         while True:
-            delivered = False
+            started = delivered = False
             decoder = new_decoder()
             try:
                 with self._client.stream(
@@ -179,6 +195,7 @@ class SyncDriver:
                 ) as response:
                     meta = ResponseMeta(response.status_code, response.headers)
                     decoder.begin(meta)
+                    started = True
                     if meta.status >= 400 or not meta.is_event_stream:
                         yield from decoder.whole(response.read())
                         return
@@ -189,22 +206,15 @@ class SyncDriver:
                 yield from decoder.close()
                 return
             except Exception as exc:
-                if delivered:
-                    error = as_error(exc)
-                    if error is None:
-                        raise
-                    if error is exc:
-                        raise _redacted(error, request) from exc.__cause__
-                    raise _redacted(decoder.interrupted(error), request) from exc
-                error, delay = _give_up_or_wait(
+                delay = _retry_delay(
                     self._policy,
                     attempt,
                     exc,
-                    _error_headers(exc),
-                    retryable_anyway=isinstance(exc, StreamInterruptedError),
+                    request,
+                    decoder,
+                    started=started,
+                    delivered=delivered,
                 )
-                if delay is None:
-                    raise _redacted(error, request) from (None if error is exc else exc)
             attempt += 1
             time.sleep(delay)
 
@@ -225,9 +235,7 @@ class AsyncDriver:
                     ResponseMeta(response.status_code, response.headers), response.content
                 )
             except Exception as exc:
-                error, delay = _give_up_or_wait(self._policy, attempt, exc, _error_headers(exc))
-                if delay is None:
-                    raise _redacted(error, request) from (None if error is exc else exc)
+                delay = _retry_delay(self._policy, attempt, exc, request)
             attempt += 1
             await asyncio.sleep(delay)
 
@@ -236,7 +244,7 @@ class AsyncDriver:
     ) -> AsyncIterator[T]:
         attempt = 0
         while True:
-            delivered = False
+            started = delivered = False
             decoder = new_decoder()
             try:
                 async with self._client.stream(
@@ -244,6 +252,7 @@ class AsyncDriver:
                 ) as response:
                     meta = ResponseMeta(response.status_code, response.headers)
                     decoder.begin(meta)
+                    started = True
                     if meta.status >= 400 or not meta.is_event_stream:
                         for item in decoder.whole(await response.aread()):
                             yield item
@@ -256,22 +265,15 @@ class AsyncDriver:
                     yield item
                 return
             except Exception as exc:
-                if delivered:
-                    error = as_error(exc)
-                    if error is None:
-                        raise
-                    if error is exc:
-                        raise _redacted(error, request) from exc.__cause__
-                    raise _redacted(decoder.interrupted(error), request) from exc
-                error, delay = _give_up_or_wait(
+                delay = _retry_delay(
                     self._policy,
                     attempt,
                     exc,
-                    _error_headers(exc),
-                    retryable_anyway=isinstance(exc, StreamInterruptedError),
+                    request,
+                    decoder,
+                    started=started,
+                    delivered=delivered,
                 )
-                if delay is None:
-                    raise _redacted(error, request) from (None if error is exc else exc)
             attempt += 1
             await asyncio.sleep(delay)
 

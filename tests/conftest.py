@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from minimax_emulator.testing import EmulatorServer
@@ -11,11 +9,11 @@ from tests.support import API_KEY, shared_emulator
 
 
 @pytest.fixture
-def emulator() -> Iterator[EmulatorServer]:
+def emulator() -> EmulatorServer:
     """The shared emulator with an empty request journal and fresh fault counters."""
     server = shared_emulator()
     server.clear()
-    yield server
+    return server
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""ChatMiniMax / MiniMaxEmbeddings serialise, round-trip and pickle without ever carrying the key."""
+"""ChatMiniMax and MiniMaxEmbeddings serialise, round-trip and pickle without the key."""
 
 from __future__ import annotations
 
@@ -29,7 +29,8 @@ def test_round_trip_with_an_explicit_allow_list(monkeypatch) -> None:
     )
     assert isinstance(revived, ChatMiniMax)
     assert revived.model_dump() == llm.model_dump()
-    assert revived.api_key is not None and revived.api_key.get_secret_value() == SECRET
+    assert revived.api_key is not None
+    assert revived.api_key.get_secret_value() == SECRET
     assert (
         load(
             dumpd(llm),
@@ -51,7 +52,8 @@ def test_models_pickle_with_their_settings() -> None:
     llm = ChatMiniMax(model="MiniMax-M2.5", api_key=SECRET, base_url="http://127.0.0.1:9/v1")
     clone = pickle.loads(pickle.dumps(llm))
     assert clone.model_name == "MiniMax-M2.5"
-    assert clone.api_key is not None and clone.api_key.get_secret_value() == SECRET
+    assert clone.api_key is not None
+    assert clone.api_key.get_secret_value() == SECRET
     assert clone.base_url == "http://127.0.0.1:9/v1"
     emb = pickle.loads(pickle.dumps(MiniMaxEmbeddings(api_key=SECRET, batch_size=7)))
     assert emb.batch_size == 7

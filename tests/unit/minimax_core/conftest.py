@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from minimax_core import transport
@@ -31,11 +33,20 @@ def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     them) are replaced; no function of ours is patched.
     """
     recorded: list[float] = []
+    real_sleep, real_async_sleep = transport.time.sleep, transport.asyncio.sleep
+    test_thread = threading.current_thread()
 
+    # The patch is process-wide (it is the stdlib's function): other threads of the process,
+    # such as an emulator serving another test folder under xdist, keep sleeping for real.
     def fake_sleep(seconds: float) -> None:
+        if threading.current_thread() is not test_thread:
+            real_sleep(seconds)
+            return
         recorded.append(seconds)
 
     async def fake_async_sleep(seconds: float, result: object = None) -> object:
+        if threading.current_thread() is not test_thread:
+            return await real_async_sleep(seconds, result)
         recorded.append(seconds)
         return result
 

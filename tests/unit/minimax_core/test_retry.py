@@ -363,3 +363,30 @@ def test_a_stream_that_keeps_failing_before_its_first_item_gives_up(
     assert outcome.deltas == []
     assert server.count == 3
     assert_backoff(sleeps)
+
+
+def test_a_stream_cut_after_its_headers_on_every_attempt_is_an_interrupted_stream(
+    runner: Runner, sleeps: list[float]
+) -> None:
+    """Retried (nothing reached the caller), then reported as a cut stream, not a refused one."""
+    cut = sse_reply(
+        sse(chunk(""), done=False),
+        error=httpx.RemoteProtocolError("peer closed connection without sending complete message"),
+    )
+    server = FakeServer(cut)
+    outcome = runner.stream(make_client(server, max_retries=1), hi(), PARAMS)
+    assert isinstance(outcome.error, StreamInterruptedError)
+    assert outcome.error.partial_text == ""
+    assert isinstance(outcome.error.__cause__, httpx.RemoteProtocolError)
+    assert server.count == 2
+    assert len(sleeps) == 1
+
+
+def test_a_connection_refused_on_every_attempt_stays_a_connection_error(
+    runner: Runner, sleeps: list[float]
+) -> None:
+    server = FakeServer(fail(lambda r: httpx.ConnectError("refused", request=r)))
+    outcome = runner.stream(make_client(server, max_retries=1), hi(), PARAMS)
+    assert isinstance(outcome.error, APIConnectionError)
+    assert not isinstance(outcome.error, StreamInterruptedError)
+    assert server.count == 2
