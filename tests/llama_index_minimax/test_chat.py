@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from llama_index.core.base.llms.types import ChatMessage
+from llama_index.core.callbacks import CallbackManager, TokenCountingHandler
 from llama_index.core.prompts import PromptTemplate
 
 from minimax_emulator.testing import EmulatorServer
@@ -229,3 +230,17 @@ def test_predict_uses_the_system_prompt(make_llm: Any, emulator: EmulatorServer)
         {"role": "system", "content": "You are terse."},
         {"role": "user", "content": "Tell me about owls."},
     ]
+
+
+@pytest.mark.parametrize("kind", ["chat", "astream_chat"])
+async def test_llama_index_token_counting_reads_minimax_usage(make_llm: Any, kind: str) -> None:
+    # LlamaIndex's own usage tooling takes the counts from the response, not a tokenizer guess
+    counter = TokenCountingHandler()
+    llm = make_llm(callback_manager=CallbackManager([counter]))
+    if kind == "chat":
+        last = llm.chat([user(QUESTION)])
+    else:
+        last = [r async for r in await llm.astream_chat([user(QUESTION)])][-1]
+    (event,) = counter.llm_token_counts
+    assert event.prompt_token_count == last.additional_kwargs["prompt_tokens"]
+    assert event.completion_token_count == last.additional_kwargs["completion_tokens"]
