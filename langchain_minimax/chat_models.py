@@ -31,6 +31,7 @@ from langchain_minimax._convert import (
 from langchain_minimax._structured import Method, structured_runnable
 from langchain_minimax.errors import ToolChoiceError, translate_errors
 from minimax_core.settings import ClientSettings
+from minimax_core.tokens import MESSAGE_OVERHEAD, estimate_tokens
 
 __all__ = ["ChatMiniMax"]
 
@@ -294,6 +295,25 @@ class ChatMiniMax(BaseChatModel, ClientSettings):
             tool_call_streaming=info.tools,
             structured_output=info.json_schema,
         )
+
+    def get_num_tokens(self, text: str) -> int:
+        """An estimate (MiniMax publishes no tokenizer); exact counts are in ``usage_metadata``."""
+        return estimate_tokens(text)
+
+    def get_num_tokens_from_messages(
+        self,
+        messages: list[BaseMessage],
+        tools: Sequence[Any] | None = None,
+    ) -> int:
+        """An estimate of the prompt size, for ``trim_messages(token_counter=llm)``."""
+        total = 0
+        for message in messages:
+            total += MESSAGE_OVERHEAD + estimate_tokens(message.text)
+            for call in getattr(message, "tool_calls", ()):
+                total += estimate_tokens(call["name"]) + estimate_tokens(str(call["args"]))
+        if tools:
+            total += sum(estimate_tokens(str(convert_to_openai_tool(t))) for t in tools)
+        return total
 
     # -- calls ----------------------------------------------------------------------------
 

@@ -184,3 +184,26 @@ async def test_content_minimax_cannot_read_is_refused_before_sending(emulator, m
         await invoke(chat(emulator, model="MiniMax-M3"), [message], mode)
 
     assert emulator.requests == []
+
+
+def test_token_counting_works_without_a_tokenizer_package() -> None:
+    from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, trim_messages
+
+    from langchain_minimax import ChatMiniMax
+
+    llm = ChatMiniMax(model="MiniMax-M2.7", api_key="k")
+    assert llm.get_num_tokens("abcd" * 10) == 10
+    history = [
+        SystemMessage("You are terse."),
+        HumanMessage("word " * 400),
+        AIMessage("ok"),
+        HumanMessage("Last question?"),
+    ]
+    counted = llm.get_num_tokens_from_messages(history)
+    assert counted > 500
+    kept = trim_messages(
+        history, max_tokens=60, token_counter=llm, strategy="last", include_system=True
+    )
+    assert kept[0].content == "You are terse."
+    assert kept[-1].content == "Last question?"
+    assert all("word word" not in str(m.content) for m in kept)
