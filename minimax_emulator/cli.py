@@ -96,8 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--http",
         default="auto",
         choices=["auto", "h11", "httptools"],
-        help="uvicorn HTTP implementation (default auto: httptools, with one write per "
-        "non-streamed reply, when installed; else h11)",
+        help="uvicorn HTTP parser (default auto: httptools when installed, else h11)",
     )
     parser.add_argument(
         "--loop",

@@ -198,36 +198,3 @@ def test_python_m_minimax_emulator_serves() -> None:
         finally:
             process.terminate()
             process.wait(timeout=10)
-
-
-class _FakeTransport:
-    def __init__(self) -> None:
-        self.writes: list[bytes] = []
-        self.closed = False
-
-    def write(self, data: bytes) -> None:
-        self.writes.append(bytes(data))
-
-    def close(self) -> None:
-        self.closed = True
-
-    def is_closing(self) -> bool:
-        return self.closed
-
-
-def test_header_coalescing_transport() -> None:
-    from minimax_emulator.serving import _HeaderHoldingTransport
-
-    fake = _FakeTransport()
-    wrapped: Any = _HeaderHoldingTransport(fake)  # type: ignore[arg-type]
-    wrapped.write(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n")
-    assert fake.writes == []
-    wrapped.write(b"{}")
-    assert fake.writes == [b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}"]
-    wrapped.write(b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n")
-    assert len(fake.writes) == 2  # streamed replies are not held
-    wrapped.write(b"HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\n")
-    wrapped.close()
-    assert fake.writes[-1].endswith(b"content-length: 5\r\n\r\n")
-    assert fake.closed
-    assert wrapped.is_closing()
