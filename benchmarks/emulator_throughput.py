@@ -24,6 +24,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import httpx
 
@@ -138,22 +139,68 @@ async def burst(base: str, concurrency: int = 500, latency_ms: int = 50) -> floa
     return elapsed
 
 
+class ForeignCpu:
+    """CPU seconds used by processes other than this one and its children (Linux /proc only).
+
+    The machine may be shared: a busy neighbour halves the numbers, so each line says how much
+    CPU others used while it was measured.
+    """
+
+    def __init__(self) -> None:
+        self._start = self._sample()
+
+    @staticmethod
+    def _jiffies(pid: int) -> int:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])
+
+    def _sample(self) -> tuple[int, int] | None:
+        try:
+            values = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+            busy = sum(values) - values[3] - values[4]
+            me = os.getpid()
+            mine = self._jiffies(me)
+            for entry in Path("/proc").iterdir():
+                if entry.name.isdigit():
+                    try:
+                        stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                    except OSError:
+                        continue
+                    if stat[1] == str(me):
+                        mine += int(stat[11]) + int(stat[12])
+        except (OSError, IndexError, ValueError):
+            return None
+        return busy, mine
+
+    def lap(self) -> str:
+        end = self._sample()
+        start, self._start = self._start, end
+        if start is None or end is None:
+            return ""
+        foreign = ((end[0] - start[0]) - (end[1] - start[1])) / os.sysconf("SC_CLK_TCK")
+        return f"  [other processes: {max(foreign, 0.0):.1f} CPU-s]"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=3.0, help="duration of each loop")
     args = parser.parse_args()
     with emulator([]) as base:
         print(f"emulator at {base}")
+        cpu = ForeignCpu()
         rate = non_stream_sequential(base, args.seconds)
-        print(f"non-stream, 1 client sequential : {rate:8.0f} req/s")
+        print(f"non-stream, 1 client sequential : {rate:8.0f} req/s{cpu.lap()}")
         rate = non_stream_threads(base, args.seconds)
-        print(f"non-stream, 4 threads, 1 client : {rate:8.0f} req/s")
+        print(f"non-stream, 4 threads, 1 client : {rate:8.0f} req/s{cpu.lap()}")
         chunk_rate, requests = stream_chunks(base, args.seconds)
-        print(f"stream, 2,000-chunk answers      : {chunk_rate:8.0f} chunks/s ({requests} streams)")
+        print(
+            f"stream, 2,000-chunk answers      : {chunk_rate:8.0f} chunks/s "
+            f"({requests} streams){cpu.lap()}"
+        )
         elapsed = asyncio.run(burst_raw(base))
-        print(f"500 concurrent x latency_ms=50   : {elapsed:8.3f} s wall (raw asyncio client)")
+        print(f"500 concurrent x latency_ms=50   : {elapsed:8.3f} s wall, raw asyncio{cpu.lap()}")
         elapsed = asyncio.run(burst(base))
-        print(f"500 concurrent x latency_ms=50   : {elapsed:8.3f} s wall (httpx.AsyncClient)")
+        print(f"500 concurrent x latency_ms=50   : {elapsed:8.3f} s wall, httpx{cpu.lap()}")
 
 
 if __name__ == "__main__":
