@@ -1,23 +1,25 @@
-"""Pickling without the API key.
+"""Pickling for worker processes (Ray, Dask, ``ProcessPoolExecutor``, ingestion workers).
 
 LlamaIndex components pickle their pydantic state and rebuild themselves with ``__init__`` on
-unpickling (``BaseComponent.__setstate__``). The key (and a user's own ``httpx`` clients, which
-cannot be pickled) are left out of that state, so the pickled bytes never hold the key: the
-unpickled object reads it from the environment again, exactly like ``from_dict(to_dict())``.
+unpickling (``BaseComponent.__setstate__``). The state keeps the key, as LangChain's pickles do,
+so a model built with ``api_key=...`` works in a worker that has no ``MINIMAX_API_KEY``; a pickle
+is a trusted transport, never a display form (``repr``/``str``/``to_dict``/``to_json`` never show
+the key). Left out: a user's own ``httpx`` clients (they cannot be pickled) and the connection
+pool, which each process opens for itself.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["keyless_state"]
+__all__ = ["picklable_state"]
 
-_NOT_PICKLED = frozenset({"api_key", "http_client", "http_async_client"})
+_NOT_PICKLED = frozenset({"http_client", "http_async_client"})
 _PRIVATE_NOT_PICKLED = frozenset({"_client", "_limits"})  # rebuilt by __init__
 
 
-def keyless_state(state: dict[str, Any]) -> dict[str, Any]:
-    """``state`` (a pydantic ``__getstate__`` result) without the key, clients and connections."""
+def picklable_state(state: dict[str, Any]) -> dict[str, Any]:
+    """``state`` (a pydantic ``__getstate__`` result) without user clients and connections."""
     state = dict(state)
     fields = state.get("__dict__")
     if isinstance(fields, dict):

@@ -40,7 +40,7 @@ from llama_index_minimax._convert import (
     tool_selections,
     usage_kwargs,
 )
-from llama_index_minimax._pickling import keyless_state
+from llama_index_minimax._pickling import picklable_state
 from minimax_core.settings import ClientSettings
 
 if TYPE_CHECKING:
@@ -191,7 +191,7 @@ class MiniMax(FunctionCallingLLM, ClientSettings):
 
     def __getstate__(self) -> dict[str, Any]:
         # Unpickling re-runs __init__ (BaseComponent): the key is read from the environment.
-        return keyless_state(super().__getstate__())
+        return picklable_state(super().__getstate__())
 
     @property
     def metadata(self) -> LLMMetadata:
@@ -350,8 +350,10 @@ class MiniMax(FunctionCallingLLM, ClientSettings):
         """The response's tool calls; partial JSON (mid-stream) is parsed as far as it goes."""
         selections = tool_selections(response.message)
         if not selections and error_on_no_tool_call:
-            raise ValueError(
-                "Expected at least one tool call, but the model answered in text: "
-                f"{(response.message.content or '')[:200]!r}"
+            text = response.message.content or ""
+            raise core.ToolChoiceError(
+                "Expected at least one tool call, but the model answered in text (and no tool "
+                f"arguments could be read from it): {text[:200]!r}",
+                text=text,
             )
         return selections

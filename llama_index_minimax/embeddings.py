@@ -9,7 +9,7 @@ from typing import Any
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.bridge.pydantic import Field, PrivateAttr
 
-from llama_index_minimax._pickling import keyless_state
+from llama_index_minimax._pickling import picklable_state
 from minimax_core.settings import ClientSettings
 
 __all__ = ["MiniMaxEmbedding"]
@@ -54,7 +54,7 @@ class MiniMaxEmbedding(ClientSettings, BaseEmbedding):
 
     def __getstate__(self) -> dict[str, Any]:
         # Unpickling re-runs __init__ (BaseComponent): the key is read from the environment.
-        return keyless_state(super().__getstate__())
+        return picklable_state(super().__getstate__())
 
     def _limit(self) -> asyncio.Semaphore:
         loop = asyncio.get_running_loop()

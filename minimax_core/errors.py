@@ -205,13 +205,13 @@ class MalformedResponseError(MiniMaxError):
     """The server sent something that is not MiniMax's protocol (invalid JSON, a broken event)."""
 
 
-class ToolChoiceError(MiniMaxError):
+class ToolChoiceError(MiniMaxError, ValueError):
     """A tool call was required but the model answered in text from which none could be recovered.
 
     MiniMax ignores ``tool_choice`` "required" and named choices; this package asks for the call
     in the prompt and recovers JSON from a text answer. When both fail the result says so
-    (``ChatResult.tool_call_missing``) and the adapters raise this (LangChain: also an
-    ``OutputParserException``).
+    (``ChatResult.tool_call_missing``) and the adapters raise this (a ``ValueError``; in LangChain
+    also an ``OutputParserException``).
     """
 
     def __init__(self, message: str, *, text: str = "", **kwargs: Any) -> None:
