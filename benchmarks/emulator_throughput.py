@@ -1,7 +1,8 @@
 """Throughput of the MiniMax emulator itself, measured with raw httpx clients.
 
 Starts ``minimax-emulator`` in a subprocess on a free 127.0.0.1 port and prints:
-* non-streamed requests/s (one ``httpx.Client``; sequential, and from 4 threads sharing it),
+* non-streamed requests/s (one ``httpx.Client``: sequential, and from 4 threads sharing it; and
+  two client processes with one client each, which shows the emulator's own capacity),
 * streamed chunks/s (2,000-chunk answers, counted as SSE events),
 * wall time of 500 concurrent requests with ``latency_ms=50`` (must not serialise), from a
   minimal asyncio HTTP/1.1 client (the server's capacity) and from ``httpx.AsyncClient`` (whose
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import multiprocessing
 import os
 import re
 import subprocess
@@ -25,6 +27,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -80,6 +83,26 @@ def non_stream_threads(base: str, seconds: float, threads: int = 4) -> float:
         for worker in workers:
             worker.join()
         return sum(counts) / (time.perf_counter() - start)
+
+
+def _process_worker(base: str, seconds: float, queue: Any) -> None:
+    queue.put(non_stream_sequential(base, seconds))
+
+
+def non_stream_processes(base: str, seconds: float, processes: int = 2) -> float:
+    """Several client processes, one ``httpx.Client`` each: the emulator's own capacity."""
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    workers = [
+        context.Process(target=_process_worker, args=(base, seconds, queue))
+        for _ in range(processes)
+    ]
+    for worker in workers:
+        worker.start()
+    rates = [queue.get(timeout=seconds + 60) for _ in workers]
+    for worker in workers:
+        worker.join(timeout=10)
+    return float(sum(rates))
 
 
 def stream_chunks(base: str, seconds: float, chunks: int = 2000) -> tuple[float, int]:
@@ -151,8 +174,9 @@ class ForeignCpu:
 
     @staticmethod
     def _jiffies(pid: int) -> int:
+        """utime + stime, plus those of children already waited for (the client processes)."""
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return int(fields[11]) + int(fields[12])
+        return sum(int(fields[i]) for i in (11, 12, 13, 14))
 
     def _sample(self) -> tuple[int, int] | None:
         try:
@@ -181,17 +205,27 @@ class ForeignCpu:
         return f"  [other processes: {max(foreign, 0.0):.1f} CPU-s]"
 
 
+def cpu_reference() -> float:
+    """Seconds for a 3-million-step pure-Python loop: the CPU speed these numbers ran at."""
+    start, total = time.perf_counter(), 0
+    for step in range(3_000_000):
+        total += step
+    return time.perf_counter() - start
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=3.0, help="duration of each loop")
     args = parser.parse_args()
     with emulator([]) as base:
-        print(f"emulator at {base}")
+        print(f"emulator at {base}; CPU reference loop {cpu_reference():.3f} s (lower is faster)")
         cpu = ForeignCpu()
         rate = non_stream_sequential(base, args.seconds)
         print(f"non-stream, 1 client sequential : {rate:8.0f} req/s{cpu.lap()}")
         rate = non_stream_threads(base, args.seconds)
         print(f"non-stream, 4 threads, 1 client : {rate:8.0f} req/s{cpu.lap()}")
+        rate = non_stream_processes(base, args.seconds)
+        print(f"non-stream, 2 client processes  : {rate:8.0f} req/s{cpu.lap()}")
         chunk_rate, requests = stream_chunks(base, args.seconds)
         print(
             f"stream, 2,000-chunk answers      : {chunk_rate:8.0f} chunks/s "
@@ -201,6 +235,7 @@ def main() -> None:
         print(f"500 concurrent x latency_ms=50   : {elapsed:8.3f} s wall, raw asyncio{cpu.lap()}")
         elapsed = asyncio.run(burst(base))
         print(f"500 concurrent x latency_ms=50   : {elapsed:8.3f} s wall, httpx{cpu.lap()}")
+        print(f"CPU reference loop at the end: {cpu_reference():.3f} s")
 
 
 if __name__ == "__main__":
