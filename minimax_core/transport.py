@@ -309,8 +309,10 @@ def _timeout(key: PoolKey) -> httpx.Timeout:
     return httpx.Timeout(read, connect=connect)
 
 
-def _limits() -> httpx.Limits:
-    return httpx.Limits(max_connections=100, max_keepalive_connections=100, keepalive_expiry=30)
+# 100 connections per process, configuration and loop, all kept alive for 20 s between calls:
+# enough for hundreds of concurrent calls (the rest wait in the pool's queue), few enough not to
+# exhaust a proxy or MiniMax's connection limit (1041).
+_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=100, keepalive_expiry=20)
 
 
 def sync_pool(key: PoolKey) -> httpx.Client:
@@ -321,9 +323,7 @@ def sync_pool(key: PoolKey) -> httpx.Client:
             client = _sync.get(key)
             if client is None:
                 client = _sync[key] = httpx.Client(
-                    timeout=_timeout(key),
-                    limits=_limits(),
-                    headers={"User-Agent": USER_AGENT},
+                    timeout=_timeout(key), limits=_LIMITS, headers={"User-Agent": USER_AGENT}
                 )
     return client
 
@@ -333,12 +333,18 @@ def async_pool(key: PoolKey) -> httpx.AsyncClient:
     loop = asyncio.get_running_loop()
     clients = _async.get(loop)
     if clients is None:
+        # A client's session refers to its loop, so entries would keep closed loops alive:
+        # forget them (their sessions were closed when their loop shut down).
+        for closed in [other for other in _async if other.is_closed()]:
+            del _async[closed]
         clients = _async[loop] = {}
     client = clients.get(key)
     if client is None:
+        from minimax_core.aio import AiohttpTransport  # aiohttp is imported on first async use
+
         client = clients[key] = httpx.AsyncClient(
             timeout=_timeout(key),
-            limits=_limits(),
+            transport=AiohttpTransport(_LIMITS),
             headers={"User-Agent": USER_AGENT},
         )
     return client

@@ -1,7 +1,8 @@
 """The drivers and the shared HTTP pools (DESIGN §4).
 
-The pooled clients are real ``httpx`` clients; to keep them off the network, only httpx's own
-transport classes are replaced here (``handle_request`` / ``handle_async_request``).
+The pooled sync client is a real ``httpx`` client; to keep it off the network, only httpx's own
+transport class is replaced here (``handle_request``). The pooled async client runs on aiohttp
+and is tested over real loopback sockets in ``tests/integration/test_async_transport.py``.
 """
 
 from __future__ import annotations
@@ -54,14 +55,7 @@ def network(monkeypatch: pytest.MonkeyPatch) -> Recorder:
         recorder.calls.append((id(self), request, None))
         return recorder.reply(request)
 
-    async def handle_async_request(
-        self: httpx.AsyncHTTPTransport, request: httpx.Request
-    ) -> httpx.Response:
-        recorder.calls.append((id(self), request, asyncio.get_running_loop()))
-        return recorder.reply(request)
-
     monkeypatch.setattr(httpx.HTTPTransport, "handle_request", handle_request)
-    monkeypatch.setattr(httpx.AsyncHTTPTransport, "handle_async_request", handle_async_request)
     return recorder
 
 
@@ -105,27 +99,6 @@ def test_async_pool_is_per_event_loop() -> None:
     assert a1 is a2
     assert b1 is not a1
     assert b1.headers["User-Agent"] == USER_AGENT
-
-
-def test_async_calls_under_two_event_loops_both_work(network: Recorder) -> None:
-    """Each asyncio.run gets a client bound to its own loop: no "Event loop is closed"."""
-    client = MiniMaxClient(api_key=KEY, base_url="https://api.minimax.io")
-    for _ in range(2):
-        assert asyncio.run(client.achat(hi(), PARAMS)).message.content == "pooled"
-    (t1, r1, loop1), (t2, _, loop2) = network.calls
-    assert loop1 is not loop2
-    assert t1 != t2
-    assert r1.headers["User-Agent"] == USER_AGENT
-
-
-def test_async_calls_in_one_loop_share_the_pool(network: Recorder) -> None:
-    client = MiniMaxClient(api_key=KEY, base_url="https://api.minimax.io")
-
-    async def twice() -> None:
-        await asyncio.gather(client.achat(hi(), PARAMS), client.achat(hi(), PARAMS))
-
-    asyncio.run(twice())
-    assert len({transport for transport, _, _ in network.calls}) == 1
 
 
 def test_user_supplied_clients_are_used_and_not_closed(runner: Runner) -> None:
