@@ -15,6 +15,7 @@
     │   └── ServerError               1000, 1001, 1013, 1024, 1033, HTTP 5xx/529
     ├── APIConnectionError            the server could not be reached
     │   └── APITimeoutError           connect/read/write/pool timeout
+    ├── InvalidInputError             refused before sending (also a ValueError)
     ├── StreamInterruptedError        a stream ended (or broke) before its finish_reason
     ├── MalformedResponseError        the server sent something that is not MiniMax's protocol
     └── ToolChoiceError               a forced tool call was answered with text that holds no call
@@ -41,6 +42,7 @@ __all__ = [
     "ContentFilterError",
     "ContextOverflowError",
     "InsufficientBalanceError",
+    "InvalidInputError",
     "InvalidRequestError",
     "MalformedResponseError",
     "MiniMaxError",
@@ -133,6 +135,10 @@ def _rebuild(
         request_id=request_id,
         is_retryable=is_retryable,
     )
+
+
+class InvalidInputError(MiniMaxError, ValueError):
+    """The request cannot be sent as given (bad parameters or messages); nothing was sent."""
 
 
 class APIStatusError(MiniMaxError):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["ReasoningDetailsAccumulator", "SnapshotAccumulator"]
+__all__ = ["ReasoningDetailsAccumulator", "SnapshotAccumulator", "reasoning_text_of"]
 
 _UNKNOWN, _INCREMENTAL, _CUMULATIVE = range(3)
 
@@ -95,3 +95,8 @@ class ReasoningDetailsAccumulator:
 
     def __bool__(self) -> bool:
         return bool(self._items)
+
+
+def reasoning_text_of(details: list[dict[str, Any]]) -> str:
+    """The reasoning text carried by ``reasoning_details`` items."""
+    return "".join(str(item.get("text") or "") for item in details if isinstance(item, dict))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import ValidationError
@@ -21,11 +21,12 @@ from pydantic import ValidationError
 from minimax_core.assembler import ChatAssembler
 from minimax_core.catalog import ModelInfo, model_info
 from minimax_core.dialects import DIALECTS, Dialect
-from minimax_core.errors import MiniMaxError
+from minimax_core.errors import InvalidInputError
 from minimax_core.forcing import ForcedTool, forcing_instruction
 from minimax_core.types import (
     AssistantMessage,
     ChatMessage,
+    ChatParams,
     ImagePart,
     SystemMessage,
     TextPart,
@@ -41,32 +42,6 @@ logger = logging.getLogger("minimax_core")
 
 ThinkingMode = Literal["adaptive", "disabled"]
 _RESERVED = frozenset({"model", "messages", "stream"})
-
-
-class InvalidInputError(MiniMaxError, ValueError):
-    """The request cannot be sent as given; nothing was sent."""
-
-
-@dataclass(frozen=True, slots=True)
-class ChatParams:
-    model: str
-    temperature: float | None = None
-    top_p: float | None = None
-    max_tokens: int | None = None
-    stop: Sequence[str] | None = None
-    #: ``"adaptive"`` / ``"disabled"`` (also accepted: bools, ``{"type": ...}``).
-    thinking: Any = None
-    tools: Sequence[ToolDefinition] | None = None
-    #: ``"auto"``, ``"none"``, ``"any"``/``"required"``, or a tool's name.
-    tool_choice: str | None = None
-    parallel_tool_calls: bool | None = None
-    #: ``{"type": "json_schema", "json_schema": {...}}`` (models that enforce it only), or
-    #: ``{"type": "json_object", "schema": {...}?}`` (asked for in the prompt).
-    response_format: dict[str, Any] | None = None
-    #: Ask for token usage at the end of a stream (``stream_options.include_usage``).
-    stream_usage: bool = True
-    #: Extra request fields passed through unchanged (``model_kwargs``).
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(slots=True)

@@ -6,6 +6,7 @@ Plain slotted dataclasses: cheap to build on every call and every stream chunk.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -13,6 +14,7 @@ __all__ = [
     "AssistantMessage",
     "ChatDelta",
     "ChatMessage",
+    "ChatParams",
     "ChatResult",
     "ImagePart",
     "InvalidToolCall",
@@ -184,3 +186,27 @@ class ChatResult:
     tool_call_recovered: bool = False
     #: True when a tool call was forced but the model answered in text holding none.
     tool_call_missing: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ChatParams:
+    """What to ask for, besides the messages (the adapters map their fields onto this)."""
+
+    model: str
+    temperature: float | None = None
+    top_p: float | None = None
+    max_tokens: int | None = None
+    stop: Sequence[str] | None = None
+    #: ``"adaptive"`` / ``"disabled"`` (also accepted: bools, ``{"type": ...}``).
+    thinking: Any = None
+    tools: Sequence[ToolDefinition] | None = None
+    #: ``"auto"``, ``"none"``, ``"any"``/``"required"``, or a tool's name.
+    tool_choice: str | None = None
+    parallel_tool_calls: bool | None = None
+    #: ``{"type": "json_schema", "json_schema": {...}}`` (models that enforce it only), or
+    #: ``{"type": "json_object", "schema": {...}?}`` (asked for in the prompt).
+    response_format: dict[str, Any] | None = None
+    #: Ask for token usage at the end of a stream (``stream_options.include_usage``).
+    stream_usage: bool = True
+    #: Extra request fields passed through unchanged (``model_kwargs``).
+    extra: dict[str, Any] = field(default_factory=dict)

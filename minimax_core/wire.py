@@ -13,6 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from minimax_core.errors import MalformedResponseError, classify
+from minimax_core.reasoning import reasoning_text_of
 
 __all__ = [
     "BaseResp",
@@ -233,11 +234,6 @@ def parse_chunk(data: str | bytes) -> ChatCompletion:
             f"MiniMax sent data that is not a valid chat payload: {preview!r} "
             f"({exc.error_count()} problem(s), first: {exc.errors()[0]['msg']})"
         ) from None
-
-
-def reasoning_text_of(details: list[dict[str, Any]]) -> str:
-    """The reasoning text carried by ``reasoning_details`` items."""
-    return "".join(str(item.get("text") or "") for item in details if isinstance(item, dict))
 
 
 def error_from_body(
