@@ -69,6 +69,7 @@ class ChatAssembler:
         self._raw: list[str] = []
         self._text: list[str] = []
         self._structured = False
+        self._content_seen = False
         self._seen_delta = False
         self.id: str | None = None
         self.model: str | None = None
@@ -133,12 +134,19 @@ class ChatAssembler:
                 self._structured = True
                 delta.reasoning += piece
         if content:
-            if not self._raw and self._structured:
-                # The reasoning came in its own field (native M1): the content is the answer.
-                # Do not hold it back waiting for a "</think>" that will never come.
-                self._splitter = ThinkSplitter(expect_reasoning=False)
-            self._raw.append(content)
-            reasoning, answer = self._splitter.feed(content)
+            if not self._content_seen:
+                self._content_seen = True
+                if self._structured:
+                    # The reasoning came in its own field (native M1): the content is the answer.
+                    # Do not hold it back waiting for a "</think>" that will never come.
+                    self._splitter = ThinkSplitter(expect_reasoning=False)
+            splitter = self._splitter
+            reasoning, answer = splitter.feed(content)
+            # The raw content is kept only while it may have to be replayed with its <think>.
+            if splitter.may_be_inline:
+                self._raw.append(content)
+            elif self._raw:
+                self._raw.clear()
             self._emit(reasoning, answer, delta)
 
     def _emit(self, reasoning: str, answer: str, delta: ChatDelta) -> None:

@@ -56,6 +56,11 @@ class ThinkSplitter:
         #: True once a ``<think>`` or ``</think>`` tag was seen: the raw text must be replayed.
         self.saw_tag = False
 
+    @property
+    def may_be_inline(self) -> bool:
+        """False once the text is known to carry no ``<think>`` block (no raw copy is needed)."""
+        return self.saw_tag or self._state != _ANSWER
+
     def feed(self, text: str) -> tuple[str, str]:
         """Consume the next piece; return the ``(reasoning, answer)`` it completes."""
         if not text:
