@@ -40,9 +40,13 @@ fmt: $(VENV)/.synced
 	@$(BIN)/ruff format .
 	@$(BIN)/ruff check --fix .
 
-bench: $(VENV)/.synced
-	@$(UV) sync --quiet --locked --all-extras --group dev --group bench
-	@$(BIN)/python -m benchmarks
+# Its own environment (.venv-bench: the peers are benchmark-only), bytecode precompiled: with
+# PYTHONDONTWRITEBYTECODE=1 every import would otherwise compile from source and import timings
+# would mean nothing. `make bench BENCH_ARGS=--quick` for a smoke run.
+bench: | $(UV)
+	@UV_PROJECT_ENVIRONMENT=.venv-bench $(UV) sync --quiet --locked --compile-bytecode \
+		--all-extras --group dev --group bench
+	@.venv-bench/bin/python -m benchmarks $(BENCH_ARGS)
 
 clean:
 	rm -rf .uv $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov

@@ -1,0 +1,1 @@
+"""Side-by-side benchmarks of the MiniMax clients (`make bench`, `python -m benchmarks`)."""

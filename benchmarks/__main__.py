@@ -1,0 +1,245 @@
+"""``python -m benchmarks``: every client side by side, in one run (see benchmarks/README.md).
+
+Sections, in order: servers (calibration), latency, streaming, burst, imports, memory. Prints the
+report and, for a full run, writes ``benchmarks/results/latest.md`` and ``latest.json``.
+Numbers are printed and recorded, never asserted; only *correctness* is checked (every client's
+answer must be right and every stream complete), because a fast wrong client proves nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from benchmarks import calibration, imports, latency, machine, report
+from benchmarks.clients import ASYNC_KEYS, SPECS
+from benchmarks.servers import ROOT, ForeignCpu, bench_env, emulator, replayed_emulator
+from benchmarks.stats import median, rotated
+
+SECTIONS = ("calibration", "latency", "streaming", "burst", "imports", "memory")
+RESULTS = Path(__file__).resolve().parent / "results"
+
+FULL: dict[str, Any] = {
+    "latency_rounds": 25,
+    "latency_block": 16,  # 400 calls per client
+    "latency_warmup": 30,
+    "stream_reasoning": 200,
+    "stream_content": 2000,
+    "stream_rounds": 12,
+    "stream_warmup": 2,
+    "burst_concurrency": 500,
+    "burst_rounds": 2,
+    "burst_keys": ["raw_asyncio", *ASYNC_KEYS],
+    "import_runs": 5,
+    "memory_chunks": 20_000,
+    "memory_reasoning": 2_000,
+    "calibration_rounds": 4,
+    "calibration_calls": 100,
+}
+QUICK: dict[str, Any] = {
+    **FULL,
+    "latency_rounds": 4,
+    "latency_block": 10,
+    "latency_warmup": 5,
+    "stream_rounds": 3,
+    "stream_warmup": 1,
+    "burst_rounds": 1,
+    "burst_keys": ["raw_asyncio", "chat_openai", "openai_like", "chat_minimax", "li_minimax"],
+    "import_runs": 2,
+    "memory_chunks": 2_000,
+    "memory_reasoning": 200,
+    "calibration_rounds": 2,
+    "calibration_calls": 50,
+}
+
+MEMORY_KEYS = [
+    "lc_floor",
+    "chat_minimax",
+    "chat_openai",
+    "li_floor",
+    "li_minimax",
+    "openai_like",
+    "raw_httpx",
+]
+
+
+def _log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def _server(kind: str, fault: str | None) -> Any:
+    return replayed_emulator(fault) if kind == "replay" else emulator(fault)
+
+
+def _worker(module: str, *args: str) -> dict[str, Any]:
+    out = subprocess.run(
+        [sys.executable, "-m", module, *args],
+        capture_output=True,
+        text=True,
+        env=bench_env(),
+        cwd=ROOT,
+        timeout=600,
+    )
+    if out.returncode:
+        raise RuntimeError(f"{module} {args[0]} failed:\n{out.stderr[-3000:]}")
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+def run_burst(cfg: dict[str, Any]) -> dict[str, Any]:
+    keys: list[str] = cfg["burst_keys"]
+    runs: dict[str, list[list[dict[str, Any]]]] = {key: [] for key in keys}
+    with emulator("latency_ms=50") as url:
+        for round_no in range(cfg["burst_rounds"]):
+            for key in rotated(keys, round_no):
+                _log(f"burst {key} (round {round_no + 1})")
+                runs[key].append(
+                    _worker("benchmarks.burst", key, url, str(cfg["burst_concurrency"]), "2")[
+                        "bursts"
+                    ]
+                )
+    out: dict[str, Any] = {}
+    for key, rounds in runs.items():
+        errors: Counter[str] = Counter()
+        for bursts in rounds:
+            for b in bursts:
+                errors.update(b["error_types"])
+        out[key] = {
+            "cold_s": median([bursts[0]["seconds"] for bursts in rounds]),
+            "warm_s": median([bursts[1]["seconds"] for bursts in rounds]),
+            "errors": sum(errors.values()),
+            "error_types": dict(errors),
+            "wrong_answers": sum(b["wrong_answers"] for bursts in rounds for b in bursts),
+            "runs": rounds,
+        }
+    return {"clients": out}
+
+
+def run_memory(cfg: dict[str, Any], server: str) -> dict[str, Any]:
+    n, reasoning = cfg["memory_chunks"], cfg["memory_reasoning"]
+    out: dict[str, Any] = {}
+    with _server(server, f"chunks={n - reasoning}; reasoning_chunks={reasoning}") as url:
+        for key in MEMORY_KEYS:
+            _log(f"memory {key}")
+            result = _worker("benchmarks.memory", key, url, str(n))
+            if not n <= result["chunks"] <= n + 3:
+                raise AssertionError(f"memory {key}: {result['chunks']} items, expected {n}")
+            out[key] = result
+    return {"clients": out}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="smoke run: few iterations, results printed only (not comparable)",
+    )
+    parser.add_argument(
+        "--only",
+        default=",".join(SECTIONS),
+        help=f"comma-separated sections (default all: {','.join(SECTIONS)})",
+    )
+    parser.add_argument(
+        "--server",
+        choices=["replay", "emulator"],
+        default="replay",
+        help="latency/streaming/memory server: the replay server in front of the "
+        "emulator (default) or the emulator directly",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="directory for latest.md/latest.json (default: benchmarks/results "
+        "for a full run of all sections, nowhere for --quick or --only)",
+    )
+    args = parser.parse_args(argv)
+    cfg = QUICK if args.quick else FULL
+    sections = [s.strip() for s in args.only.split(",") if s.strip()]
+    unknown = set(sections) - set(SECTIONS)
+    if unknown:
+        parser.error(f"unknown sections: {', '.join(sorted(unknown))}")
+    out_dir = args.out
+    if (
+        out_dir is None
+        and not args.quick
+        and set(sections) == set(SECTIONS)
+        and args.server == "replay"
+    ):
+        out_dir = RESULTS
+
+    results: dict[str, Any] = {
+        "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "quick": args.quick,
+        "machine": machine.describe(),
+        "config": dict(cfg),
+        "server_description": (
+            "the replay server (the emulator's recorded bytes, benchmarks/replay_server.py)"
+            if args.server == "replay"
+            else "the emulator directly"
+        ),
+        "sections": {},
+        "foreign_cpu_s": {},
+        "section_seconds": {},
+    }
+    imports.compile_project()  # our packages are editable installs: precompile (see imports.py)
+    keys = list(SPECS)
+    for section in [s for s in SECTIONS if s in sections]:
+        _log(f"section {section}")
+        cpu, start = ForeignCpu(), time.perf_counter()
+        data: Any
+        if section == "calibration":
+            data = calibration.measure_servers(
+                cfg["calibration_rounds"],
+                cfg["calibration_calls"],
+                f"chunks={cfg['stream_content']}; reasoning_chunks={cfg['stream_reasoning']}",
+            )
+        elif section == "latency":
+            with _server(args.server, None) as url:
+                data = latency.measure_latency(
+                    url, keys, cfg["latency_rounds"], cfg["latency_block"], cfg["latency_warmup"]
+                )
+        elif section == "streaming":
+            shaping = f"chunks={cfg['stream_content']}; reasoning_chunks={cfg['stream_reasoning']}"
+            with _server(args.server, shaping) as url:
+                data = latency.measure_streaming(
+                    url,
+                    keys,
+                    cfg["stream_rounds"],
+                    cfg["stream_warmup"],
+                    cfg["stream_reasoning"],
+                    cfg["stream_content"],
+                )
+        elif section == "burst":
+            data = run_burst(cfg)
+        elif section == "imports":
+            data = imports.measure_imports(cfg["import_runs"])
+        else:
+            data = run_memory(cfg, args.server)
+        results["sections"][section] = data
+        results["section_seconds"][section] = round(time.perf_counter() - start, 1)
+        results["foreign_cpu_s"][section] = cpu.lap()
+
+    results["targets"] = report.targets(results)
+    markdown = report.render(results)
+    print(markdown)
+    if out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        (out_dir / "latest.md").write_text(markdown + "\n", encoding="utf-8")
+        (out_dir / "latest.json").write_text(
+            json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+        _log(f"wrote {out_dir / 'latest.md'} and {out_dir / 'latest.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,287 @@
+"""Every client under test, built as a user builds it, called through its public API.
+
+Each entry makes, for a server URL: ``call()`` (one non-streamed chat call, returning its text),
+``stream()`` (one streamed call consumed to the end, returns the number of items the public
+streaming API yielded) and ``stream_text()`` (the same, also returning the text, for the one-off
+check that the client really did the work). Async calls (``acall``) are built inside the worker's
+event loop.
+
+Same prompt, model and key for all; every client keeps its defaults (retries, timeouts, pools),
+except where a base URL must point it at the local server.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import warnings
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+PROMPT = "What is 7 times 8?"
+MODEL = "MiniMax-M2.7"
+API_KEY = "bench-key"
+GROUP_ID = "bench-group"
+EXPECTED_ANSWER = f"Echo: {PROMPT}"
+RAW_HEADERS = {"Authorization": f"Bearer {API_KEY}"}
+# What raw httpx sends: the body ChatMiniMax sends (reasoning split off, usage on the stream).
+RAW_BODY: dict[str, Any] = {"model": MODEL, "messages": [{"role": "user", "content": PROMPT}]}
+RAW_STREAM_BODY: dict[str, Any] = {
+    **RAW_BODY,
+    "stream": True,
+    "reasoning_split": True,
+    "stream_options": {"include_usage": True},
+}
+
+os.environ.setdefault("LANGSMITH_TRACING", "false")
+
+
+@dataclass(frozen=True)
+class Spec:
+    key: str
+    label: str
+    framework: str  # "raw" | "langchain" | "llama-index"
+    role: str  # "limit" | "floor" | "peer" | "ours"
+
+
+SPECS: dict[str, Spec] = {
+    s.key: s
+    for s in [
+        Spec("raw_httpx", "raw httpx (the limit)", "raw", "limit"),
+        Spec("lc_floor", "LangChain floor (trivial BaseChatModel)", "langchain", "floor"),
+        Spec("chat_openai", "ChatOpenAI(base_url=…/v1)", "langchain", "peer"),
+        Spec("community", "community MiniMaxChat (native route)", "langchain", "peer"),
+        Spec("chat_minimax", "ChatMiniMax (ours)", "langchain", "ours"),
+        Spec("chat_minimax_native", "ChatMiniMax (ours, api='native')", "langchain", "ours"),
+        Spec("li_floor", "LlamaIndex floor (trivial CustomLLM)", "llama-index", "floor"),
+        Spec("openai_like", "OpenAILike(api_base=…/v1)", "llama-index", "peer"),
+        Spec("li_minimax_peer", "llama-index-llms-minimax MiniMax", "llama-index", "peer"),
+        Spec("li_minimax", "llama_index_minimax.MiniMax (ours)", "llama-index", "ours"),
+    ]
+}
+
+
+class Client:
+    """A built client: ``call``, ``stream``, ``stream_text`` (see the module docstring)."""
+
+    call: Callable[[], str]
+    stream: Callable[[], int]
+    stream_text: Callable[[], tuple[int, str]]
+    close: Callable[[], None] = staticmethod(lambda: None)
+
+
+def _langchain(model: Any) -> Client:
+    from langchain_core.messages import AIMessageChunk
+
+    c = Client()
+
+    def call() -> str:
+        return str(model.invoke(PROMPT).content)
+
+    def stream() -> int:
+        n = 0
+        for _ in model.stream(PROMPT):
+            n += 1
+        return n
+
+    def stream_text() -> tuple[int, str]:
+        n, text = 0, []
+        for chunk in model.stream(PROMPT):
+            assert isinstance(chunk, AIMessageChunk)
+            n += 1
+            text.append(str(chunk.additional_kwargs.get("reasoning_content", "")))
+            text.append(str(chunk.content))
+        return n, "".join(text)
+
+    c.call, c.stream, c.stream_text = call, stream, stream_text
+    return c
+
+
+def _llama_index(llm: Any) -> Client:
+    from llama_index.core.base.llms.types import ChatMessage
+
+    messages = [ChatMessage(role="user", content=PROMPT)]
+    c = Client()
+
+    def call() -> str:
+        return str(llm.chat(messages).message.content)
+
+    def stream() -> int:
+        n = 0
+        for _ in llm.stream_chat(messages):
+            n += 1
+        return n
+
+    def stream_text() -> tuple[int, str]:
+        n, last = 0, None
+        for last in llm.stream_chat(messages):  # noqa: B007 - the last one is the whole message
+            n += 1
+        return n, str(last.message.content) if last is not None else ""
+
+    c.call, c.stream, c.stream_text = call, stream, stream_text
+    return c
+
+
+def _raw_httpx(url: str) -> Client:
+    import httpx
+
+    client = httpx.Client(base_url=url, headers=RAW_HEADERS)
+    c = Client()
+
+    def call() -> str:
+        response = client.post("/v1/chat/completions", json=RAW_BODY)
+        response.raise_for_status()
+        return str(response.json()["choices"][0]["message"]["content"])
+
+    def stream() -> int:
+        # SSE lines → JSON → count the chunks that carry a choice (what a client would yield).
+        n = 0
+        with client.stream("POST", "/v1/chat/completions", json=RAW_STREAM_BODY) as response:
+            response.raise_for_status()
+            for line in response.iter_lines():
+                if (
+                    line.startswith("data: ")
+                    and line != "data: [DONE]"
+                    and json.loads(line[6:])["choices"]
+                ):
+                    n += 1
+        return n
+
+    def stream_text() -> tuple[int, str]:
+        n, text = 0, []
+        with client.stream("POST", "/v1/chat/completions", json=RAW_STREAM_BODY) as response:
+            response.raise_for_status()
+            for line in response.iter_lines():
+                if line.startswith("data: ") and line != "data: [DONE]":
+                    event = json.loads(line[6:])
+                    if event["choices"]:
+                        n += 1
+                        delta = event["choices"][0]["delta"]
+                        text.append(delta.get("reasoning_content", "") + delta.get("content", ""))
+        return n, "".join(text)
+
+    c.call, c.stream, c.stream_text, c.close = call, stream, stream_text, client.close
+    return c
+
+
+def build(key: str, url: str, stream_parts: int = 0) -> Client:
+    """The client ``key`` pointed at ``url``; floors yield ``stream_parts`` chunks."""
+    if key == "raw_httpx":
+        return _raw_httpx(url)
+    if key == "lc_floor":
+        from benchmarks.floors import FloorChatModel
+        from benchmarks.floors import stream_parts as parts
+
+        return _langchain(FloorChatModel(answer=EXPECTED_ANSWER, parts=parts(stream_parts)))
+    if key == "li_floor":
+        from benchmarks.floors import FloorLLM
+        from benchmarks.floors import stream_parts as parts
+
+        return _llama_index(FloorLLM(answer=EXPECTED_ANSWER, parts=parts(stream_parts)))
+    return (
+        _langchain(_lc_model(key, url))
+        if SPECS[key].framework == "langchain"
+        else (_llama_index(_li_model(key, url)))
+    )
+
+
+def _lc_model(key: str, url: str, **extra: Any) -> Any:
+    if key == "chat_openai":
+        from langchain_openai import ChatOpenAI
+
+        return ChatOpenAI(model=MODEL, api_key=API_KEY, base_url=url + "/v1", **extra)
+    if key == "community":
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # langchain-community's sunset note
+            from langchain_community.chat_models import MiniMaxChat
+
+        return MiniMaxChat(
+            model=MODEL,
+            api_key=API_KEY,
+            group_id=GROUP_ID,
+            # its default max_tokens=256 is spent on reasoning before the answer starts
+            max_tokens=200_000,
+            base_url=url + "/v1/text/chatcompletion_v2",
+            **extra,
+        )
+    if key in ("chat_minimax", "chat_minimax_native"):
+        from langchain_minimax import ChatMiniMax
+
+        api = "native" if key == "chat_minimax_native" else "openai"
+        return ChatMiniMax(model=MODEL, api_key=API_KEY, base_url=url, api=api, **extra)
+    raise KeyError(key)
+
+
+def _li_model(key: str, url: str, **extra: Any) -> Any:
+    if key == "openai_like":
+        from llama_index.llms.openai_like import OpenAILike
+
+        return OpenAILike(
+            model=MODEL, api_key=API_KEY, api_base=url + "/v1", is_chat_model=True, **extra
+        )
+    if key == "li_minimax_peer":
+        from llama_index.llms.minimax import MiniMax as PeerMiniMax
+
+        return PeerMiniMax(model=MODEL, api_key=API_KEY, api_base=url + "/v1", **extra)
+    if key == "li_minimax":
+        from llama_index_minimax import MiniMax
+
+        return MiniMax(model=MODEL, api_key=API_KEY, base_url=url, **extra)
+    raise KeyError(key)
+
+
+# -- async (bursts) ---------------------------------------------------------------------------
+
+ASYNC_KEYS = (
+    "raw_httpx",
+    "raw_httpx_500",
+    "chat_openai",
+    "openai_like",
+    "chat_minimax",
+    "li_minimax",
+)
+ASYNC_LABELS = {
+    "raw_httpx": "raw httpx AsyncClient (default pool: 100)",
+    "raw_httpx_500": "raw httpx AsyncClient (pool: 500)",
+    "chat_openai": "ChatOpenAI.ainvoke",
+    "openai_like": "OpenAILike.achat",
+    "chat_minimax": "ChatMiniMax.ainvoke (ours)",
+    "li_minimax": "llama_index_minimax.MiniMax.achat (ours)",
+}
+
+
+def build_async(key: str, url: str) -> Callable[[], Awaitable[str]]:
+    """An async call for ``key``; build it inside the event loop that will run it."""
+    if key in ("raw_httpx", "raw_httpx_500"):
+        import httpx
+
+        limits = (
+            httpx.Limits(max_connections=500, max_keepalive_connections=500)
+            if key == "raw_httpx_500"
+            else httpx.Limits(max_connections=100, max_keepalive_connections=20)  # httpx's default
+        )
+        client = httpx.AsyncClient(base_url=url, headers=RAW_HEADERS, limits=limits)
+
+        async def raw() -> str:
+            response = await client.post("/v1/chat/completions", json=RAW_BODY)
+            response.raise_for_status()
+            return str(response.json()["choices"][0]["message"]["content"])
+
+        return raw
+    if SPECS[key].framework == "langchain":
+        model = _lc_model(key, url)
+
+        async def lc() -> str:
+            return str((await model.ainvoke(PROMPT)).content)
+
+        return lc
+    from llama_index.core.base.llms.types import ChatMessage
+
+    llm = _li_model(key, url)
+    messages = [ChatMessage(role="user", content=PROMPT)]
+
+    async def li() -> str:
+        return str((await llm.achat(messages)).message.content)
+
+    return li

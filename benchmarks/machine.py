@@ -1,0 +1,93 @@
+"""What the numbers were measured on: CPU, cores, OS, Python, package versions, git state."""
+
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from benchmarks.servers import ROOT
+
+PACKAGES = (
+    "minimax-integrations",
+    "langchain-core",
+    "langchain-openai",
+    "langchain-community",
+    "openai",
+    "llama-index-core",
+    "llama-index-llms-openai",
+    "llama-index-llms-openai-like",
+    "llama-index-llms-minimax",
+    "httpx",
+    "httpcore",
+    "httpcore2",
+    "httpx-sse",
+    "pydantic",
+    "pydantic-core",
+    "orjson",
+    "uvicorn",
+    "uvloop",
+    "httptools",
+)
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def _memory() -> str:
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                return f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    except OSError:
+        pass
+    return "unknown"
+
+
+def _git(*args: str) -> str:
+    try:
+        return subprocess.run(
+            ["git", *args], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return ""
+
+
+def describe() -> dict[str, Any]:
+    versions = {}
+    for name in PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    dirty = _git(
+        "status",
+        "--porcelain",
+        "--",
+        "minimax_core",
+        "langchain_minimax",
+        "llama_index_minimax",
+        "minimax_emulator",
+    )
+    return {
+        "cpu": _cpu_model(),
+        "cores": os.cpu_count(),
+        "memory": _memory(),
+        "os": f"{platform.system()} {platform.release()}",
+        "python": f"{platform.python_implementation()} {sys.version.split()[0]}",
+        "packages": versions,
+        "git_commit": _git("rev-parse", "--short", "HEAD"),
+        "git_dirty": bool(dirty),
+        "load_average_at_start": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
+    }
