@@ -26,6 +26,7 @@ PACKAGES = (
     "httpcore",
     "httpcore2",
     "httpx-sse",
+    "aiohttp",
     "pydantic",
     "pydantic-core",
     "orjson",

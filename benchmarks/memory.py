@@ -1,12 +1,15 @@
 """Peak memory while streaming N chunks, one client per fresh process.
 
-``python -m benchmarks.memory KEY URL N`` builds the client, then streams the answer twice through
-its public streaming API (``stream()`` / ``stream_chat()``), consuming and discarding every item:
+``python -m benchmarks.memory KEY URL N WARM_URL`` first streams a short answer from ``WARM_URL``
+through a throw-away client of the same class (so modules that load on first use are loaded, as
+in any program that has already made a call), then builds the client for ``URL`` and streams its
+N-chunk answer twice through the public streaming API (``stream()`` / ``stream_chat()``),
+consuming and discarding every item:
 
 1. the first stream measures the **RSS delta**: the process's peak resident set size during the
    stream (``VmHWM``, reset just before it through ``/proc/self/clear_refs``) minus the resident
-   size just before it. It is what the OS sees, but includes whatever the client sets up on its
-   first call (connection pool, lazy imports) and the allocator's granularity;
+   size just before it. It is what the OS sees, including the allocator's granularity and the
+   new client's connection pool;
 2. the second stream, with ``tracemalloc`` started just before it, measures the **tracemalloc
    peak**: the most Python-heap memory allocated during the stream and alive at one time. It is
    exact and repeatable, so it is the number the comparison uses.
@@ -42,7 +45,8 @@ def _reset_peak_rss() -> None:
 
 
 def main(argv: list[str]) -> int:
-    key, url, n = argv[0], argv[1], int(argv[2])
+    key, url, n, warm_url = argv[0], argv[1], int(argv[2]), argv[3]
+    clients.build(key, warm_url, stream_parts=20).stream()  # lazy imports, not this client
     client = clients.build(key, url, stream_parts=n)
     gc.collect()
     _reset_peak_rss()
