@@ -12,7 +12,10 @@ Rules, in order:
 4. The system/last user text mentions JSON → a JSON object: the last JSON schema literal (an
    object with "properties") in the prompt filled, else the single-quoted words as keys, else
    ``{"answer": …}``.
-5. Otherwise ``Echo: <last user text>``, cut at the first ``stop`` sequence.
+5. The prompt carries a context (the word "context", as RAG prompts do) → "From the context:
+   <the context sentence sharing most words with the question>" (the question is the last user
+   message, or its "Query:"/"Question:" line); so retrieval-augmented demos answer sensibly.
+6. Otherwise ``Echo: <last user text>``, cut at the first ``stop`` sequence.
 
 Thinking models also produce a few sentences of reasoning (with non-ASCII characters).
 ``max_tokens`` is a real budget: reasoning counts against it (``finish_reason: "length"``).
@@ -27,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .options import Faults
-from .schema_fill import fill_schema, integers_in
+from .schema_fill import fill_schema, integers_in, strings_in
 from .tokens import content_text, count_tokens
 from .validation import ChatRequest, Tool
 
@@ -110,13 +113,14 @@ def _call_id_base(req: ChatRequest) -> str:
 def _tool_reply(req: ChatRequest, user_text: str) -> tuple[Reply, str]:
     chosen = _choose_tools(req, user_text)
     numbers = iter(integers_in(user_text))
+    strings = iter(strings_in(user_text))
     base = _call_id_base(req)
     calls = [
         ToolCall(
             id=f"call_function_{base}_{n}",
             name=tool.name,
             arguments=json.dumps(
-                fill_schema(tool.parameters, user_text, numbers), ensure_ascii=False
+                fill_schema(tool.parameters, user_text, numbers, strings), ensure_ascii=False
             ),
         )
         for n, tool in enumerate(chosen, start=1)
@@ -187,6 +191,97 @@ def _json_answer(req: ChatRequest, user_text: str) -> str | None:
     if keys:
         return json.dumps(dict.fromkeys(keys, user_text), ensure_ascii=False)
     return json.dumps({"answer": user_text}, ensure_ascii=False)
+
+
+_WORD = re.compile(r"[\w][\w.-]*")
+_QUESTION = re.compile(r"(?im)^\s*(?:query|question)\s*:\s*(.+?)\s*$")
+_PARAGRAPH = re.compile(r"\n\s*\n|\n-{3,}\n?|\n#+ ")
+_SENTENCE = re.compile(r"(?<=[.!?:])\s+")
+_STOPWORDS = frozenset(
+    [
+        "the",
+        "and",
+        "for",
+        "with",
+        "what",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "where",
+        "when",
+        "why",
+        "how",
+        "does",
+        "did",
+        "are",
+        "was",
+        "were",
+        "this",
+        "that",
+        "these",
+        "those",
+        "from",
+        "into",
+        "about",
+        "must",
+        "should",
+        "could",
+        "would",
+        "can",
+        "will",
+        "have",
+        "has",
+        "had",
+        "not",
+        "but",
+        "you",
+        "your",
+        "they",
+        "them",
+        "their",
+        "its",
+        "our",
+        "any",
+        "all",
+        "only",
+        "used",
+        "use",
+        "be",
+        "is",
+        "of",
+        "to",
+        "in",
+        "on",
+    ]
+)
+
+
+def _words(text: str) -> set[str]:
+    words = {w.strip(".-").lower() for w in _WORD.findall(text)}
+    return {w for w in words if len(w) > 2 and w not in _STOPWORDS}
+
+
+def _context_answer(req: ChatRequest, user_text: str) -> str | None:
+    texts = [
+        content_text(m.get("content")) for m in req.messages if m.get("role") in {"system", "user"}
+    ]
+    if not any("context" in text.lower() for text in texts):
+        return None
+    found = _QUESTION.search(user_text)
+    question = found.group(1) if found else user_text
+    wanted = _words(question)
+    best, best_score = None, 0
+    paragraphs = [" ".join(p.split()) for text in texts for p in _PARAGRAPH.split(text)]
+    for paragraph in paragraphs:
+        for sentence in _SENTENCE.split(paragraph):
+            sentence = sentence.strip(" \t-#*>")
+            if not sentence or question in sentence or "context" in sentence.lower():
+                continue
+            score = len(wanted & _words(sentence))
+            if score > best_score:
+                best, best_score = sentence, score
+    return f"From the context: {best}" if best else None
 
 
 def _cut_at_stop(text: str, stops: list[str]) -> str:
@@ -266,6 +361,14 @@ def respond(req: ChatRequest, faults: Faults) -> Reply:
                 "will fill its fields from the request. Vérifié: 格式正确。"
             )
             reply = Reply(reasoning=reasoning, content=answer)
+        elif (grounded := _context_answer(req, user_text)) is not None:
+            reply = Reply(
+                reasoning=(
+                    f"The user asks: «{_snippet(user_text)}». The context holds the answer → I "
+                    "will quote the sentence that fits. Trouvé: 在上下文中。"
+                ),
+                content=_cut_at_stop(grounded, req.stop),
+            )
         else:
             shown = user_text or "Hello! How can I help you today?"
             reply = Reply(

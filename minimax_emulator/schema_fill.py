@@ -3,7 +3,8 @@
 Rules: ``$ref``/``$defs``/``definitions`` resolved; ``anyOf``/``oneOf`` take the first non-null
 branch; ``allOf`` merged; objects recurse over every property (optional ones included);
 integers/numbers consume the integers of the user text in order when inside the bounds (else the
-minimum or 0); strings take ``const``, the first ``enum`` value, or the user text; booleans are
+minimum or 0); strings take ``const``, the first ``enum`` value, the quoted phrases and then the
+proper names of the user text in order, or else the whole text; booleans are
 false; arrays are empty (``minItems`` items when required).
 """
 
@@ -16,19 +17,42 @@ from typing import Any
 
 _INTEGER = re.compile(r"(?<![\w.])-?\d+(?!\.?\w)")
 _MAX_DEPTH = 8
+# Quoted phrases: '…' (not an apostrophe inside a word), "…", «…», “…”, 「…」.
+_QUOTED = re.compile(
+    r"(?<!\w)'([^'\n]+?)'(?!\w)|\"([^\"\n]+)\"|«([^»\n]+)»|“([^”\n]+)”|「([^」\n]+)」"
+)
+# Runs of capitalised words that do not open a sentence ("in San Francisco", "to Kyoto").
+_NAME = re.compile(r"(?<![.!?:]\s)(?<=[\s(])([A-Z][\w-]*(?:\s+[A-Z][\w-]*)*)")
 
 
 def integers_in(text: str) -> list[int]:
     return [int(m) for m in _INTEGER.findall(text)]
 
 
+def strings_in(text: str) -> list[str]:
+    """Values a string argument may take, in order: quoted phrases, then proper names."""
+    quotes = list(_QUOTED.finditer(text))
+    spans = [m.span() for m in quotes]
+    names = [
+        m.group(1)
+        for m in _NAME.finditer(text)
+        if m.group(1) not in {"I", "A"} and not any(a <= m.start() < b for a, b in spans)
+    ]
+    return [next(g for g in m.groups() if g) for m in quotes] + names
+
+
 class SchemaFiller:
     def __init__(
-        self, root: dict[str, Any], text: str, numbers: Iterator[int] | None = None
+        self,
+        root: dict[str, Any],
+        text: str,
+        numbers: Iterator[int] | None = None,
+        strings: Iterator[str] | None = None,
     ) -> None:
         self._root = root
         self._text = text
         self._numbers: Iterator[int] = numbers if numbers is not None else iter(integers_in(text))
+        self._strings: Iterator[str] = strings if strings is not None else iter(strings_in(text))
 
     def fill(self) -> Any:
         return self._value(self._root, 0)
@@ -112,7 +136,7 @@ class SchemaFiller:
         return self._string(schema)
 
     def _string(self, schema: dict[str, Any]) -> str:
-        text = self._text
+        text = next(self._strings, None) or self._text
         limit = schema.get("maxLength")
         if isinstance(limit, int) and limit >= 0:
             text = text[:limit]
@@ -151,6 +175,11 @@ class SchemaFiller:
         return int(fallbacks[0]) if integral else fallbacks[0]
 
 
-def fill_schema(schema: dict[str, Any], text: str, numbers: Iterator[int] | None = None) -> Any:
-    """Fill ``schema``; pass a shared ``numbers`` iterator to spread integers over several calls."""
-    return SchemaFiller(schema, text, numbers).fill()
+def fill_schema(
+    schema: dict[str, Any],
+    text: str,
+    numbers: Iterator[int] | None = None,
+    strings: Iterator[str] | None = None,
+) -> Any:
+    """Fill ``schema``; pass shared iterators to spread values over several calls."""
+    return SchemaFiller(schema, text, numbers, strings).fill()

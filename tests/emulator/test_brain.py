@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from minimax_emulator.schema_fill import fill_schema, integers_in
+from minimax_emulator.schema_fill import fill_schema, integers_in, strings_in
 
 from .conftest import call_asgi, chat
 
@@ -215,3 +215,42 @@ def test_schema_filler_rules() -> None:
         "name": "abc",
     }
     assert integers_in("v2 3.5 magic_function(3) -7, 10.") == [3, -7, 10]
+
+
+def test_string_arguments_take_quoted_phrases_then_proper_names_then_the_text() -> None:
+    assert strings_in("Book a table at 'Chez Marie' in Paris for Anna.") == [
+        "Chez Marie",
+        "Paris",
+        "Anna",
+    ]
+    assert strings_in('Weather for "New York" please') == ["New York"]
+    assert strings_in("What's the weather in San Francisco, CA?") == ["San Francisco", "CA"]
+    assert strings_in("Hello there. Paris is big.") == []  # sentence starts are not names
+    place = {"type": "object", "properties": {"city": {"type": "string"}}}
+    assert fill_schema(place, "What's the weather in Lisbon?") == {"city": "Lisbon"}
+    assert fill_schema(place, "what is the weather") == {"city": "what is the weather"}
+
+
+def test_rag_prompts_are_answered_from_the_closest_context_sentence(app: Any) -> None:
+    context = (
+        "Context information is below.\n---------------------\n"
+        "The Eiffel Tower stands in Paris.\n\nKeys from platform.minimaxi.com work only with\n"
+        "the host api.minimaxi.com. Keys from platform.minimax.io work with api.minimax.io.\n"
+        "---------------------\nGiven the context information, answer the query.\n"
+        "Query: Which host takes keys from platform.minimaxi.com?\nAnswer: "
+    )
+    answer = message(app, chat(context))["content"]
+    assert answer == (
+        "From the context: Keys from platform.minimaxi.com work only with the host "
+        "api.minimaxi.com."
+    )
+    system_context = {
+        "model": "MiniMax-M2.7",
+        "messages": [
+            {"role": "system", "content": "Answer from this context: Rome is in Italy."},
+            {"role": "user", "content": "Where is Rome?"},
+        ],
+    }
+    assert message(app, system_context)["content"] == "From the context: Rome is in Italy."
+    # No context, or nothing relevant in it: the usual echo.
+    assert message(app, chat("Where is Rome?"))["content"] == "Echo: Where is Rome?"

@@ -18,6 +18,8 @@ DOCS = [
 ]
 QUESTION = "Who created the Python programming language?"
 PYTHON = DOCS[2]
+# The emulator answers RAG prompts with the context sentence closest to the question.
+GROUNDED = f"From the context: {PYTHON}"
 
 
 def embedding_bodies(emulator: EmulatorServer) -> list[dict[str, Any]]:
@@ -46,7 +48,7 @@ def check_answer(emulator: EmulatorServer, response: Any) -> None:
     prompt = "\n".join(str(m["content"]) for m in body["messages"])
     assert PYTHON in prompt  # the retrieved context reached MiniMax
     assert QUESTION in prompt
-    assert str(response).startswith("Echo: ")
+    assert str(response) == GROUNDED  # answered from the retrieved document
     assert "<think>" not in str(response)
 
 
@@ -56,7 +58,6 @@ def test_query_engine_answers_from_the_relevant_document(
     engine = index.as_query_engine(llm=make_llm(), similarity_top_k=2)
     response = engine.query(QUESTION)
     check_answer(emulator, response)
-    assert PYTHON in str(response)  # the emulator echoes the prompt, context included
 
 
 async def test_query_engine_answers_async(
@@ -73,8 +74,7 @@ def test_streaming_query_engine(
     engine = index.as_query_engine(llm=make_llm("dashscope"), streaming=True)
     response = engine.query(QUESTION)
     text = "".join(response.response_gen)
-    assert text.startswith("Echo: ")
-    assert PYTHON in text
+    assert text == GROUNDED
     assert "<think>" not in text
     assert response.source_nodes[0].node.get_content() == PYTHON
 
@@ -85,13 +85,12 @@ def test_chat_engine_answers_and_keeps_the_conversation(
     engine = index.as_chat_engine(llm=make_llm())  # condense_plus_context
     first = engine.chat(QUESTION)
     check_answer(emulator, first)
-    assert str(first) == f"Echo: {QUESTION}"
 
     second = engine.chat("When was the Eiffel Tower finished?")
     assert "<think>" not in str(second)
     last = chat_bodies(emulator)[-1]["messages"]
     assert [m["role"] for m in last][-3:] == ["user", "assistant", "user"]
-    assert last[-2]["content"] == f"Echo: {QUESTION}"  # the earlier answer, without reasoning
+    assert last[-2]["content"] == GROUNDED  # the earlier answer, without reasoning
     assert last[-1]["content"] == "When was the Eiffel Tower finished?"
 
 
@@ -104,7 +103,7 @@ async def test_chat_engine_async_and_streaming(
 
     streamed = await engine.astream_chat("Tell me more about Guido van Rossum.")
     tokens = [token async for token in streamed.async_response_gen()]
-    assert "".join(tokens) == "Echo: Tell me more about Guido van Rossum."
+    assert "".join(tokens) == GROUNDED  # the follow-up is answered from the same document
 
 
 def test_an_index_built_with_async_embedding_from_sync_code(
