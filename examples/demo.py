@@ -27,7 +27,8 @@ def section(title: str) -> None:
 def backend() -> Iterator[str]:
     """Real MiniMax when a key is set, otherwise an emulator started here."""
     if os.environ.get("MINIMAX_API_KEY"):
-        yield f"MiniMax ({os.environ.get('MINIMAX_BASE_URL') or os.environ.get('MINIMAX_REGION') or 'global'})"
+        host = os.environ.get("MINIMAX_BASE_URL") or os.environ.get("MINIMAX_REGION") or "global"
+        yield f"MiniMax ({host})"
         return
     from minimax_emulator.testing import EmulatorServer
 
