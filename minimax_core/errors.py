@@ -276,6 +276,14 @@ _HINTS: dict[int, str] = {
     2061: "Your plan does not include this model: pick another model or key.",
     1002: "Requests per minute exceeded: slow down (use a rate limiter) or raise max_retries.",
     1039: "Tokens per minute exceeded: send fewer tokens per minute.",
+    1026: (
+        "MiniMax's content filter flagged the input: rephrase it or remove the flagged part "
+        "(sending it again unchanged fails the same way)."
+    ),
+    1027: (
+        "MiniMax's content filter flagged the model's output: rephrase the request, or ask "
+        "again (a new answer may pass)."
+    ),
 }
 
 

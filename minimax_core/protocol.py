@@ -144,10 +144,19 @@ class ChatStreamDecoder:
         final = self._assembler.close(streamed=False)
         return [d for d in (first, final) if d]
 
-    def interrupted(self, cause: MiniMaxError) -> MiniMaxError:
+    def interrupted(self, cause: MiniMaxError, *, delivered: bool = True) -> MiniMaxError:
+        if delivered:
+            message = (
+                f"The connection to MiniMax broke in the middle of the answer ({cause}). The "
+                "partial answer is in `partial_text`; it is not retried, to avoid duplicated text."
+            )
+        else:
+            message = (
+                f"The connection to MiniMax broke before any of the answer arrived ({cause}); "
+                "every attempt (1 + max_retries) failed the same way."
+            )
         return StreamInterruptedError(
-            f"The connection to MiniMax broke in the middle of the answer ({cause}). The "
-            "partial answer is in `partial_text`; it is not retried, to avoid duplicated text.",
+            message,
             partial_text=self._assembler.partial_text,
             request_id=self._meta.request_id if self._meta else None,
         )

@@ -89,8 +89,9 @@ class StreamDecoder(Protocol[T]):
         """The answer was not a stream (an error, or a JSON reply to a stream request)."""
         ...
 
-    def interrupted(self, cause: MiniMaxError) -> MiniMaxError:
-        """The error to raise when the connection breaks after items were delivered."""
+    def interrupted(self, cause: MiniMaxError, *, delivered: bool = True) -> MiniMaxError:
+        """The error to raise when the connection breaks after the response started (after
+        items were delivered, or before any was and no retry is left)."""
         ...
 
 
@@ -134,7 +135,7 @@ def _retry_delay(
     delay = policy.delay(attempt, retryable, _error_headers(exc))
     if delay is None:
         if started and cut and decoder is not None:
-            error = decoder.interrupted(error)
+            error = decoder.interrupted(error, delivered=False)
         raise _redacted(error, request) from cause
     logger.info(
         "MiniMax call failed (%s); retry %d of %d in %.2f s",
