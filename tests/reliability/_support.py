@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import socketserver
 import threading
@@ -91,58 +92,76 @@ class Seen:
     complete: bool = False
 
 
-async def ask(
+def _messages(prompt: str) -> list[Any]:
+    from llama_index.core.llms import ChatMessage
+
+    return [ChatMessage(role="user", content=prompt)]
+
+
+def ask(
     model: Any, prompt: str, mode: str, *, stream: bool = False, seen: Seen | None = None
 ) -> str:
-    """The visible answer to ``prompt``: invoke/ainvoke/stream/astream (LangChain) or
-    chat/achat/stream_chat/astream_chat (LlamaIndex). ``seen`` records a stream's progress."""
+    """The visible answer to ``prompt``, asked the ``mode`` way: sync calls in this thread, or
+    one ``asyncio.run`` of the async call (what a script does). ``seen`` records progress."""
+    if mode == "async":
+        return asyncio.run(ask_async(model, prompt, stream=stream, seen=seen))
     seen = seen if seen is not None else Seen()
     if adapter_of(model) == "langchain":
         if not stream:
-            message = model.invoke(prompt) if mode == "sync" else await model.ainvoke(prompt)
-            seen.text, seen.complete = message.content, True
-            return str(message.content)
-        if mode == "sync":
-            for chunk in model.stream(prompt):
-                seen.text += chunk.content
-                seen.pieces += 1
-        else:
-            async for chunk in model.astream(prompt):
-                seen.text += chunk.content
-                seen.pieces += 1
-        seen.complete = True
-        return seen.text
-
-    from llama_index.core.llms import ChatMessage
-
-    messages = [ChatMessage(role="user", content=prompt)]
-    if not stream:
-        response = model.chat(messages) if mode == "sync" else await model.achat(messages)
-        seen.text, seen.complete = response.message.content or "", True
-        return seen.text
-    # LlamaIndex streams cumulative messages: each response holds the whole text so far.
-    if mode == "sync":
-        for response in model.stream_chat(messages):
-            seen.text = response.message.content or ""
+            seen.text, seen.complete = str(model.invoke(prompt).content), True
+            return seen.text
+        for chunk in model.stream(prompt):
+            seen.text += chunk.content
             seen.pieces += 1
     else:
-        async for response in await model.astream_chat(messages):
+        if not stream:
+            seen.text, seen.complete = model.chat(_messages(prompt)).message.content or "", True
+            return seen.text
+        # LlamaIndex streams cumulative messages: each response holds the whole text so far.
+        for response in model.stream_chat(_messages(prompt)):
             seen.text = response.message.content or ""
             seen.pieces += 1
     seen.complete = True
     return seen.text
 
 
-async def embed(model: Any, text: str, mode: str) -> list[float]:
-    """One query embedding, sync or async, through either adapter."""
-    vector: list[float]
+async def ask_async(
+    model: Any, prompt: str, *, stream: bool = False, seen: Seen | None = None
+) -> str:
+    """:func:`ask` through ``ainvoke``/``astream`` or ``achat``/``astream_chat``."""
+    seen = seen if seen is not None else Seen()
     if adapter_of(model) == "langchain":
-        vector = model.embed_query(text) if mode == "sync" else await model.aembed_query(text)
-    elif mode == "sync":
-        vector = model.get_query_embedding(text)
+        if not stream:
+            seen.text, seen.complete = str((await model.ainvoke(prompt)).content), True
+            return seen.text
+        async for chunk in model.astream(prompt):
+            seen.text += chunk.content
+            seen.pieces += 1
     else:
-        vector = await model.aget_query_embedding(text)
-    return vector
+        if not stream:
+            response = await model.achat(_messages(prompt))
+            seen.text, seen.complete = response.message.content or "", True
+            return seen.text
+        async for response in await model.astream_chat(_messages(prompt)):
+            seen.text = response.message.content or ""
+            seen.pieces += 1
+    seen.complete = True
+    return seen.text
+
+
+def embed(model: Any, text: str, mode: str) -> list[float]:
+    """One query embedding through either adapter, sync or in one ``asyncio.run``."""
+    if mode == "async":
+        return asyncio.run(embed_async(model, text))
+    if adapter_of(model) == "langchain":
+        return list(model.embed_query(text))
+    return list(model.get_query_embedding(text))
+
+
+async def embed_async(model: Any, text: str) -> list[float]:
+    if adapter_of(model) == "langchain":
+        return list(await model.aembed_query(text))
+    return list(await model.aget_query_embedding(text))
 
 
 def closed_port_url() -> str:

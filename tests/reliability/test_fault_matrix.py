@@ -349,19 +349,19 @@ def _printed(error: BaseException) -> str:
     return "\n".join([str(error), repr(error), "".join(traceback.format_exception(error))])
 
 
-async def _run(fault: Fault, adapter: str, mode: str, base_url: str, seen: Seen) -> Any:
+def _run(fault: Fault, adapter: str, mode: str, base_url: str, seen: Seen) -> Any:
     settings = {"max_retries": 2, **fault.settings}
     if fault.call == "embed":
         model = embedding_model(adapter, base_url, spec=fault.spec, **settings)
-        return await embed(model, PROMPT, mode)
+        return embed(model, PROMPT, mode)
     model = chat_model(adapter, base_url, api=fault.api, spec=fault.spec, **settings)
-    return await ask(model, PROMPT, mode, stream=fault.call == "stream", seen=seen)
+    return ask(model, PROMPT, mode, stream=fault.call == "stream", seen=seen)
 
 
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("adapter", ADAPTERS)
 @pytest.mark.parametrize("fault", FAULTS, ids=[f.id for f in FAULTS])
-async def test_fault_matrix(
+def test_fault_matrix(
     fault: Fault,
     adapter: str,
     mode: str,
@@ -377,10 +377,10 @@ async def test_fault_matrix(
     try:
         if raw is not None:
             with raw:
-                outcome = await _run(fault, adapter, mode, raw.base_url, seen)
+                outcome = _run(fault, adapter, mode, raw.base_url, seen)
         else:
             url = closed_port_url() if fault.raw == "refused" else emulator.base_url
-            outcome = await _run(fault, adapter, mode, url, seen)
+            outcome = _run(fault, adapter, mode, url, seen)
     except Exception as exc:
         error = exc
     elapsed = time.monotonic() - started
