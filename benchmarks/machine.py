@@ -36,6 +36,15 @@ PACKAGES = (
 )
 
 
+OURS = (
+    "minimax_core",
+    "langchain_minimax",
+    "llama_index_minimax",
+    "minimax_emulator",
+    "benchmarks",
+)
+
+
 def _cpu_model() -> str:
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -72,15 +81,8 @@ def describe() -> dict[str, Any]:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             versions[name] = "not installed"
-    dirty = _git(
-        "status",
-        "--porcelain",
-        "--",
-        "minimax_core",
-        "langchain_minimax",
-        "llama_index_minimax",
-        "minimax_emulator",
-    )
+    status = _git("status", "--porcelain", "--", *OURS, ":(exclude)benchmarks/results")
+    dirty = sorted({line.split()[-1].split("/")[0] for line in status.splitlines() if line.strip()})
     return {
         "cpu": _cpu_model(),
         "cores": os.cpu_count(),
@@ -89,6 +91,6 @@ def describe() -> dict[str, Any]:
         "python": f"{platform.python_implementation()} {sys.version.split()[0]}",
         "packages": versions,
         "git_commit": _git("rev-parse", "--short", "HEAD"),
-        "git_dirty": bool(dirty),
+        "git_dirty": dirty,  # our directories with uncommitted changes, measured as they were
         "load_average_at_start": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
     }

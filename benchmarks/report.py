@@ -209,7 +209,7 @@ def render(results: dict[str, Any]) -> str:
         "",
         f"Measured {results['date']} by `make bench` (`python -m benchmarks`) on: {m['cpu']}, "
         f"{m['cores']} cores, {m['memory']} RAM, {m['os']}, {m['python']}. Project at "
-        f"`{m['git_commit']}`{' (with uncommitted changes)' if m['git_dirty'] else ''}. "
+        f"`{m['git_commit']}`{_dirty(m)}. "
         "Methodology: [benchmarks/README.md](../README.md). Every section ran in one invocation, "
         "clients interleaved round by round against the same local server (a separate process).",
         "",
@@ -220,7 +220,7 @@ def render(results: dict[str, Any]) -> str:
         [t["target"], t["measured"], t["threshold"], _verdict(t["ok"]), t["best_possible"]]
         for t in results["targets"]
     ]
-    lines += _table(["target", "measured", "target", "", "best possible (floor)"], rows, "llllr")
+    lines += _table(["goal", "measured", "target", "", "best possible (floor)"], rows, "llllr")
     lines += [""]
 
     lines += _latency_section(results) + _streaming_section(results) + _burst_section(results)
@@ -244,6 +244,15 @@ def render(results: dict[str, Any]) -> str:
         )
         lines.append("")
     return "\n".join(lines)
+
+
+def _dirty(m: dict[str, Any]) -> str:
+    dirty = m.get("git_dirty")
+    if not dirty:
+        return ""
+    if isinstance(dirty, list):
+        return " with uncommitted changes in " + ", ".join(f"`{p}`" for p in dirty)
+    return " (with uncommitted changes)"
 
 
 def _latency_section(results: dict[str, Any]) -> list[str]:
@@ -307,8 +316,8 @@ def _streaming_section(results: dict[str, Any]) -> list[str]:
         "## Streaming",
         "",
         f"`stream()` / `stream_chat()` of an answer of {cfg['stream_reasoning']:,} reasoning + "
-        f"{cfg['stream_content']:,} content chunks (`X-Emulator`/`--fault "
-        f"chunks={cfg['stream_content']}; reasoning_chunks={cfg['stream_reasoning']}`), every item "
+        f'{cfg["stream_content"]:,} content chunks (emulator `--fault "chunks='
+        f'{cfg["stream_content"]}; reasoning_chunks={cfg["stream_reasoning"]}"`), every item '
         f"the public API yields counted; median over {cfg['stream_rounds']} interleaved streams "
         "per client. Peers that do not ask for `reasoning_split` get the reasoning inline as "
         "`<think>` text in the content chunks (same chunk count). Raw httpx: `iter_lines()` + "
@@ -436,9 +445,10 @@ def _memory_section(results: dict[str, Any]) -> list[str]:
         "",
         "Fresh process per client; chunks consumed and discarded. **tracemalloc peak**: Python "
         "heap allocated during the (second, warm) stream and alive at its peak — the compared "
-        "number. **RSS delta**: peak RSS during the first stream minus RSS before it (includes "
-        "first-call setup). LangChain's `stream()` keeps every chunk until the end, so its floor "
-        "grows with the stream; LlamaIndex's yields cumulative messages and keeps none.",
+        "number. **RSS delta**: peak RSS during the first stream minus RSS before it (modules "
+        "that load on first use were loaded beforehand by a throw-away client). LangChain's "
+        "`stream()` keeps every chunk until the end, so its floor grows with the stream; "
+        "LlamaIndex's yields cumulative messages and keeps none.",
         "",
     ]
     rows = []
@@ -465,7 +475,7 @@ def _memory_section(results: dict[str, Any]) -> list[str]:
             "client",
             "items",
             "tracemalloc peak MB",
-            "bytes / chunk",
+            "peak bytes / item",
             "MB beyond framework floor",
             "RSS delta MB",
         ],
