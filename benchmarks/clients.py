@@ -234,6 +234,8 @@ def _li_model(key: str, url: str, **extra: Any) -> Any:
 # -- async (bursts) ---------------------------------------------------------------------------
 
 ASYNC_KEYS = (
+    "lc_floor",
+    "li_floor",
     "raw_httpx",
     "raw_httpx_500",
     "chat_openai",
@@ -242,6 +244,8 @@ ASYNC_KEYS = (
     "li_minimax",
 )
 ASYNC_LABELS = {
+    "lc_floor": "LangChain floor: trivial ainvoke sleeping 50 ms, no I/O",
+    "li_floor": "LlamaIndex floor: trivial achat sleeping 50 ms, no I/O",
     "raw_httpx": "raw httpx AsyncClient (default pool: 100)",
     "raw_httpx_500": "raw httpx AsyncClient (pool: 500)",
     "chat_openai": "ChatOpenAI.ainvoke",
@@ -253,6 +257,27 @@ ASYNC_LABELS = {
 
 def build_async(key: str, url: str) -> Callable[[], Awaitable[str]]:
     """An async call for ``key``; build it inside the event loop that will run it."""
+    if key == "lc_floor":
+        from benchmarks.floors import FloorChatModel
+
+        floor = FloorChatModel(answer=EXPECTED_ANSWER, latency_s=0.05)
+
+        async def lc_floor() -> str:
+            return str((await floor.ainvoke(PROMPT)).content)
+
+        return lc_floor
+    if key == "li_floor":
+        from llama_index.core.base.llms.types import ChatMessage
+
+        from benchmarks.floors import FloorLLM
+
+        li = FloorLLM(answer=EXPECTED_ANSWER, latency_s=0.05)
+        li_messages = [ChatMessage(role="user", content=PROMPT)]
+
+        async def li_floor() -> str:
+            return str((await li.achat(li_messages)).message.content)
+
+        return li_floor
     if key in ("raw_httpx", "raw_httpx_500"):
         import httpx
 

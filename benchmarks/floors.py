@@ -14,6 +14,7 @@ chunk, as LlamaIndex's streaming contract requires of every LLM (OpenAILike and 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -43,6 +44,7 @@ class FloorChatModel(BaseChatModel):
 
     answer: str = "Echo: hello"
     parts: list[str] = Field(default_factory=list)
+    latency_s: float = 0.0  # async calls wait this long, as a server would
 
     @property
     def _llm_type(self) -> str:
@@ -55,6 +57,16 @@ class FloorChatModel(BaseChatModel):
         run_manager: Any = None,
         **kwargs: Any,
     ) -> ChatResult:
+        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=self.answer))])
+
+    async def _agenerate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: Any = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        await asyncio.sleep(self.latency_s)
         return ChatResult(generations=[ChatGeneration(message=AIMessage(content=self.answer))])
 
     def _stream(
@@ -74,6 +86,7 @@ class FloorLLM(CustomLLM):
 
     answer: str = "Echo: hello"
     parts: list[str] = Field(default_factory=list)
+    latency_s: float = 0.0  # async calls wait this long, as a server would
 
     @property
     def metadata(self) -> LLMMetadata:
@@ -81,6 +94,11 @@ class FloorLLM(CustomLLM):
 
     @llm_chat_callback()
     def chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
+        return ChatResponse(message=ChatMessage(role=MessageRole.ASSISTANT, content=self.answer))
+
+    @llm_chat_callback()
+    async def achat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
+        await asyncio.sleep(self.latency_s)
         return ChatResponse(message=ChatMessage(role=MessageRole.ASSISTANT, content=self.answer))
 
     @llm_chat_callback()
