@@ -31,7 +31,7 @@ class SSEDecoder:
     __slots__ = ("_buffer", "_data", "_event", "_id", "_retry", "_skip_lf")
 
     def __init__(self) -> None:
-        self._buffer = b""
+        self._buffer: bytes | bytearray = b""
         self._skip_lf = False
         self._data: list[str] = []
         self._event = ""
@@ -47,7 +47,14 @@ class SSEDecoder:
             if chunk[:1] == b"\n":
                 chunk = chunk[1:]
         if self._buffer:
-            chunk = self._buffer + chunk
+            if b"\n" not in chunk and b"\r" not in chunk:
+                # Still the same unfinished line (a huge one, arriving in many reads): append in
+                # place instead of rescanning it, so it costs linear time, not quadratic.
+                if not isinstance(self._buffer, bytearray):
+                    self._buffer = bytearray(self._buffer)
+                self._buffer += chunk
+                return []
+            chunk = bytes(self._buffer) + chunk
             self._buffer = b""
         if not chunk:
             return []
@@ -69,7 +76,7 @@ class SSEDecoder:
         """Flush at end of stream: an unterminated last line and event are delivered, not lost."""
         events: list[SSEEvent] = []
         if self._buffer:
-            event = self._line(self._buffer)
+            event = self._line(bytes(self._buffer))
             self._buffer = b""
             if event is not None:
                 events.append(event)
