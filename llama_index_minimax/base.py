@@ -159,9 +159,10 @@ class MiniMax(FunctionCallingLLM, ClientSettings):
     ``completion_tokens``, ``total_tokens``, ``reasoning_tokens``, ``cached_tokens``). Errors
     are ``minimax_core`` errors (``AuthenticationError``, ``RateLimitError``, …).
 
-    The API key is never serialised: ``to_dict``/``to_json`` and pickles leave it out, and
-    ``from_dict``/``from_json``/unpickling read it from ``MINIMAX_API_KEY`` (``DASHSCOPE_API_KEY``
-    for ``api="dashscope"``) again. Tool calls are ``ToolCallBlock``\\ s, mirrored in
+    The API key is never shown or serialised: ``repr``/``to_dict``/``to_json`` leave it out, and
+    ``from_dict``/``from_json`` read it from ``MINIMAX_API_KEY`` (``DASHSCOPE_API_KEY`` for
+    ``api="dashscope"``) again. Pickles keep it (a trusted transport: a model built with
+    ``api_key=...`` works in a worker process). Tool calls are ``ToolCallBlock``\\ s, mirrored in
     ``message.additional_kwargs["tool_calls"]`` (OpenAI shape) for code that looks there.
     """
 

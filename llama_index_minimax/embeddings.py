@@ -15,14 +15,23 @@ from minimax_core.settings import ClientSettings
 __all__ = ["MiniMaxEmbedding"]
 
 
+class _PerLoop(weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore]):
+    """Semaphores by event loop. Pickles as an empty map (a loop's semaphore means nothing in
+    another process), so pickling the embedding logs no "unpickleable attribute" warning."""
+
+    def __reduce__(self) -> tuple[type[_PerLoop], tuple[()]]:
+        return type(self), ()
+
+
 class MiniMaxEmbedding(ClientSettings, BaseEmbedding):
     """MiniMax text embeddings (``embo-01``, 1536 dimensions) for LlamaIndex.
 
     Queries are embedded with MiniMax's ``type="query"`` and documents (nodes) with
     ``type="db"``; ``embed_batch_size`` texts go in one request, and the async path sends up to
     ``max_concurrency`` requests at once. Rate limits (1002, reported as HTTP 200) are retried.
-    The API key is never serialised (``to_dict``, ``to_json``, pickles): it is read from
-    ``MINIMAX_API_KEY`` again when the object is rebuilt, e.g. in a worker process.
+    The API key is never shown or serialised (``repr``, ``to_dict``, ``to_json``): it is read
+    from ``MINIMAX_API_KEY`` again by ``from_dict``/``from_json``. Pickles keep it (a trusted
+    transport), so an embedding built with ``api_key=...`` works in a worker process.
 
     .. code-block:: python
 
@@ -45,7 +54,7 @@ class MiniMaxEmbedding(ClientSettings, BaseEmbedding):
     # One limit per event loop: LlamaIndex gathers every batch of a large input at once
     # (``aget_text_embedding_batch``), so the cap on requests in flight has to live here.
     _limits: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = PrivateAttr(
-        default_factory=weakref.WeakKeyDictionary
+        default_factory=_PerLoop
     )
 
     @classmethod
