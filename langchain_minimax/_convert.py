@@ -249,6 +249,11 @@ def to_core_tools(tools: Sequence[dict[str, Any]]) -> list[core.ToolDefinition]:
     """OpenAI-format tool dicts (as produced by ``convert_to_openai_tool``) → core tools."""
     out = []
     for tool in tools:
+        if not (isinstance(tool, dict) and isinstance(tool.get("function"), dict)):
+            # passed to invoke(tools=...) as is: convert it as bind_tools does (or fail clearly)
+            from langchain_core.utils.function_calling import convert_to_openai_tool
+
+            tool = convert_to_openai_tool(tool)
         function = tool.get("function", tool)
         out.append(
             core.ToolDefinition(

@@ -297,6 +297,12 @@ def prepare_chat(
     if reserved:
         raise InvalidInputError(f"model_kwargs may not set {sorted(reserved)}")
     tools = list(params.tools or ())
+    for tool in tools:
+        if not isinstance(tool, ToolDefinition):
+            raise InvalidInputError(
+                f"A tool must be a ToolDefinition, got {type(tool).__name__} {tool!r:.80}: bind "
+                "tools the framework's way (LangChain: bind_tools; LlamaIndex: chat_with_tools)."
+            )
     if len({t.name for t in tools}) != len(tools):
         raise InvalidInputError(f"Tool names must be unique: {[t.name for t in tools]}")
     specs = [_tool_spec(t) for t in tools]
