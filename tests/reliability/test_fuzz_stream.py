@@ -42,7 +42,7 @@ from minimax_core.transport import ResponseMeta
 
 ROUTES = ("openai", "native", "dashscope")
 SSE = {"content-type": "text/event-stream"}
-FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
 
 
 def prepared(api: str, *, stream: bool, model: str = "MiniMax-M2.7", **params: Any) -> PreparedChat:

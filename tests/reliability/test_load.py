@@ -38,9 +38,14 @@ STREAMS = 200
 EMBEDDINGS = 200
 THREADS = 16
 
-pytestmark = pytest.mark.skipif(
-    not os.path.isdir("/proc/self/fd"), reason="counts open descriptors in /proc/self/fd"
-)
+pytestmark = [
+    pytest.mark.skipif(
+        not os.path.isdir("/proc/self/fd"), reason="counts open descriptors in /proc/self/fd"
+    ),
+    # CPU-bound: one xdist worker runs these one after another while the other runs the
+    # (mostly waiting) fault matrix, instead of two bursts fighting over two cores
+    pytest.mark.xdist_group("cpu-bound"),
+]
 
 
 @pytest.fixture(scope="module")

@@ -58,6 +58,7 @@ def test_pickling_is_quiet(server: EmulatorServer, caplog: pytest.LogCaptureFixt
 # fork in a process with threads (the emulator's) is what the default start method does here;
 # the warning some Python versions give about it concerns this test process, not the library
 @pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
+@pytest.mark.xdist_group("cpu-bound")  # see test_load.py
 @pytest.mark.parametrize("start_method", [None, "spawn"], ids=["default", "spawn"])
 def test_models_pickle_and_work_in_worker_processes(
     server: EmulatorServer, start_method: str | None
@@ -77,10 +78,12 @@ def test_models_pickle_and_work_in_worker_processes(
             parent_answers.append(ask(built["chat langchain"], "parent again", "sync"))
 
     context = multiprocessing.get_context(start_method)
+    # two forked workers; one spawned (a fresh interpreter importing both frameworks: seconds)
+    workers = 1 if context.get_start_method() == "spawn" else 2
     thread = threading.Thread(target=parent_keeps_working)
     thread.start()
     try:
-        with ProcessPoolExecutor(max_workers=2, mp_context=context) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             results = list(pool.map(use_models, [built] * len(jobs), jobs))
     finally:
         stop.set()
