@@ -326,15 +326,18 @@ def to_ai_message(result: core.ChatResult, model_name: str) -> AIMessage:
 
 
 def to_chunk(delta: core.ChatDelta) -> AIMessageChunk:
-    return AIMessageChunk(
-        content=delta.text,
-        additional_kwargs=_reasoning_kwargs(
+    # Only fields that carry something are passed: LangChain keeps every chunk of a stream, and
+    # each explicitly passed field costs memory in every one of them (pydantic's fields-set).
+    fields: dict[str, Any] = {"response_metadata": {"model_provider": PROVIDER}}
+    if delta.reasoning or delta.reasoning_details or delta.raw_content:
+        fields["additional_kwargs"] = _reasoning_kwargs(
             delta.reasoning, delta.reasoning_details, delta.raw_content
-        ),
-        tool_call_chunks=[
+        )
+    if delta.tool_call_chunks:
+        fields["tool_call_chunks"] = [
             tool_call_chunk(name=c.name, args=c.arguments, id=c.id, index=c.index)
             for c in delta.tool_call_chunks
-        ],
-        usage_metadata=usage_metadata(delta.usage) if delta.usage else None,
-        response_metadata={"model_provider": PROVIDER},
-    )
+        ]
+    if delta.usage:
+        fields["usage_metadata"] = usage_metadata(delta.usage)
+    return AIMessageChunk(content=delta.text, **fields)
