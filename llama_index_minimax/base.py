@@ -40,7 +40,6 @@ from llama_index_minimax._convert import (
     tool_selections,
     usage_kwargs,
 )
-from llama_index_minimax._pickling import picklable_state
 from minimax_core.settings import ClientSettings
 
 if TYPE_CHECKING:
@@ -189,10 +188,6 @@ class MiniMax(FunctionCallingLLM, ClientSettings):
     @classmethod
     def class_name(cls) -> str:
         return "MiniMax_LLM"
-
-    def __getstate__(self) -> dict[str, Any]:
-        # Unpickling re-runs __init__ (BaseComponent): the key is read from the environment.
-        return picklable_state(super().__getstate__())
 
     @property
     def metadata(self) -> LLMMetadata:

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import weakref
-from typing import Any
 
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.bridge.pydantic import Field, PrivateAttr
 
-from llama_index_minimax._pickling import picklable_state
 from minimax_core.settings import ClientSettings
 
 __all__ = ["MiniMaxEmbedding"]
@@ -60,10 +58,6 @@ class MiniMaxEmbedding(ClientSettings, BaseEmbedding):
     @classmethod
     def class_name(cls) -> str:
         return "MiniMaxEmbedding"
-
-    def __getstate__(self) -> dict[str, Any]:
-        # Unpickling re-runs __init__ (BaseComponent): the key is read from the environment.
-        return picklable_state(super().__getstate__())
 
     def _limit(self) -> asyncio.Semaphore:
         loop = asyncio.get_running_loop()

@@ -82,6 +82,10 @@ class ClientSettings(BaseModel):
 
     @model_validator(mode="after")
     def _settings_build_client(self) -> Any:
+        self._build_client()
+        return self
+
+    def _build_client(self) -> None:
         config = ClientConfig(
             api_key=self.api_key,
             api=self._route(),
@@ -95,7 +99,35 @@ class ClientSettings(BaseModel):
         self._client = MiniMaxClient(
             config, http_client=self.http_client, http_async_client=self.http_async_client
         )
-        return self
+
+    # -- pickling (worker processes: Ray, Dask, ProcessPoolExecutor) -----------------------
+    # A pickle keeps the key (a model built with api_key=... must work in a worker without
+    # MINIMAX_API_KEY; a pickle is a transport, never a display form). It leaves out what cannot
+    # or must not cross processes: a user's own httpx clients and the connection pool, which each
+    # process opens for itself.
+
+    def __getstate__(self) -> dict[Any, Any]:
+        state = dict(super().__getstate__())
+        fields = state.get("__dict__")
+        if isinstance(fields, dict):
+            state["__dict__"] = {
+                k: v for k, v in fields.items() if k not in ("http_client", "http_async_client")
+            }
+        private = state.get("__pydantic_private__")
+        if isinstance(private, dict):
+            state["__pydantic_private__"] = {k: v for k, v in private.items() if k != "_client"}
+        fields_set = state.get("__pydantic_fields_set__")
+        if isinstance(fields_set, set):
+            state["__pydantic_fields_set__"] = fields_set - {"http_client", "http_async_client"}
+        return state
+
+    def __setstate__(self, state: dict[Any, Any]) -> None:
+        fields = state.get("__dict__")
+        if isinstance(fields, dict):
+            fields.setdefault("http_client", None)
+            fields.setdefault("http_async_client", None)
+        super().__setstate__(state)
+        self._build_client()
 
     def _route(self) -> Api:
         api = getattr(self, "api", "openai")

@@ -57,3 +57,15 @@ def test_models_pickle_with_their_settings() -> None:
     assert clone.base_url == "http://127.0.0.1:9/v1"
     emb = pickle.loads(pickle.dumps(MiniMaxEmbeddings(api_key=SECRET, batch_size=7)))
     assert emb.batch_size == 7
+
+
+def test_a_model_with_its_own_http_client_pickles_without_it() -> None:
+    import httpx
+
+    with httpx.Client() as own:
+        llm = ChatMiniMax(model="MiniMax-M2.5", api_key=SECRET, http_client=own)
+        clone = pickle.loads(pickle.dumps(llm))
+    assert clone.http_client is None  # a client cannot cross processes: the clone opens its own
+    assert clone.model_name == "MiniMax-M2.5"
+    assert clone.api_key is not None
+    assert clone.api_key.get_secret_value() == SECRET
