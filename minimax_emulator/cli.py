@@ -79,6 +79,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="per-key requests-per-minute limit, sliding 60 s window (429/1002 beyond it)",
     )
     parser.add_argument(
+        "--rpm-window",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="the --rpm window (default 60, as on MiniMax; shorter for quick tests)",
+    )
+    parser.add_argument(
         "--fault",
         type=_spec,
         default=None,
@@ -117,6 +124,7 @@ def options_from_args(args: argparse.Namespace) -> EmulatorOptions:
     return EmulatorOptions(
         api_keys=tuple(args.api_key),
         rpm=args.rpm,
+        rpm_window_s=args.rpm_window,
         fault=args.fault,
         journal_limit=args.journal_limit or None,
     )

@@ -9,8 +9,6 @@ from collections import deque
 
 from .options import FailSpec
 
-RPM_WINDOW_S = 60.0
-
 
 def body_digest(body: bytes) -> bytes:
     return hashlib.blake2b(body, digest_size=16).digest()
@@ -41,12 +39,14 @@ class FaultState:
             self._attempts[key] = done + 1
             return True
 
-    def over_rpm(self, api_key: str, rpm: int, now: float | None = None) -> bool:
-        """Sliding 60 s window per key; a rejected request does not count."""
+    def over_rpm(
+        self, api_key: str, rpm: int, now: float | None = None, window_s: float = 60.0
+    ) -> bool:
+        """Sliding window (MiniMax's is 60 s) per key; a rejected request does not count."""
         moment = time.monotonic() if now is None else now
         with self._lock:
             window = self._windows.setdefault(api_key, deque())
-            while window and window[0] <= moment - RPM_WINDOW_S:
+            while window and window[0] <= moment - window_s:
                 window.popleft()
             if len(window) >= rpm:
                 return True

@@ -114,7 +114,9 @@ class Handlers:
         model_id: str,
     ) -> None:
         api_key = self.check_key(incoming.authorization)
-        if self.options.rpm is not None and self.state.over_rpm(api_key, self.options.rpm):
+        if self.options.rpm is not None and self.state.over_rpm(
+            api_key, self.options.rpm, window_s=self.options.rpm_window_s
+        ):
             raise fault_error("429")
         fail = faults.fail
         if fail and self.state.should_fail(fail, api_key, incoming.body, incoming.spec):

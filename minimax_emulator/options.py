@@ -191,13 +191,15 @@ class EmulatorOptions:
     """Server-wide configuration (what the command-line flags set).
 
     ``api_keys`` empty: any non-empty key is accepted (a missing key is still rejected).
-    ``rpm``: per-key requests-per-minute limit over a sliding 60 s window (None: unlimited).
+    ``rpm``: per-key request limit over a sliding window (None: unlimited); ``rpm_window_s`` is
+    that window, 60 s like MiniMax's (tests shorten it to run a rate-limited job in seconds).
     ``fault``: a spec applied to every request; the ``X-Emulator`` header overrides it per key.
     ``journal_limit``: how many requests the journal keeps (oldest dropped; None: unbounded).
     """
 
     api_keys: tuple[str, ...] = ()
     rpm: int | None = None
+    rpm_window_s: float = 60.0
     fault: str | None = None
     journal_limit: int | None = 10_000
     faults: Faults = field(init=False, repr=False, compare=False)
@@ -206,4 +208,6 @@ class EmulatorOptions:
         object.__setattr__(self, "api_keys", tuple(self.api_keys))
         if self.rpm is not None and self.rpm < 1:
             raise ValueError("rpm must be >= 1")
+        if self.rpm_window_s <= 0:
+            raise ValueError("rpm_window_s must be > 0")
         object.__setattr__(self, "faults", faults_from_spec(self.fault))

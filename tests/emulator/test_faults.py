@@ -244,3 +244,13 @@ def test_fail_counter_unit() -> None:
     assert state.should_fail(spec, "k", b"{}", "fail=429x1")
     assert not state.should_fail(spec, "k", b"{}", "fail=429x1")
     assert state.should_fail(spec, "other", b"{}", "fail=429x1")
+
+
+def test_the_rpm_window_is_configurable() -> None:
+    from minimax_emulator.faults import FaultState
+
+    state = FaultState()
+    assert not state.over_rpm("k", 2, now=0.0, window_s=1.0)
+    assert not state.over_rpm("k", 2, now=0.1, window_s=1.0)
+    assert state.over_rpm("k", 2, now=0.5, window_s=1.0)  # third request inside 1 s
+    assert not state.over_rpm("k", 2, now=1.2, window_s=1.0)  # the first one left the window

@@ -20,7 +20,6 @@ import pytest
 from langchain_core.rate_limiters import InMemoryRateLimiter
 
 import minimax_core as core
-import minimax_emulator.faults
 from minimax_emulator.testing import EmulatorServer
 from tests.reliability._support import MODES, ask, chat_model, embedding_model
 from tests.reliability._workers import use_models
@@ -115,9 +114,8 @@ JOB = 60
 
 
 @pytest.fixture
-def limited(monkeypatch: pytest.MonkeyPatch) -> Iterator[EmulatorServer]:
-    monkeypatch.setattr(minimax_emulator.faults, "RPM_WINDOW_S", WINDOW_S)
-    with EmulatorServer(api_keys=[API_KEY], rpm=RPM) as emulator:
+def limited() -> Iterator[EmulatorServer]:
+    with EmulatorServer(api_keys=[API_KEY], rpm=RPM, rpm_window_s=WINDOW_S) as emulator:
         yield emulator
 
 
