@@ -15,7 +15,6 @@ and ignore forced ``tool_choice``. So:
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from operator import itemgetter
@@ -33,6 +32,8 @@ from langchain_core.outputs import Generation
 from langchain_core.runnables import Runnable, RunnableMap, RunnablePassthrough
 from langchain_core.utils.function_calling import convert_to_json_schema, convert_to_openai_tool
 from langchain_core.utils.pydantic import is_basemodel_subclass
+
+from minimax_core.forcing import json_objects
 
 __all__ = ["Method", "structured_runnable"]
 
@@ -64,19 +65,14 @@ class _RequiredKeyToolsParser(JsonOutputKeyToolsParser):
         return parsed if partial else _require(parsed, result, self.key_name)
 
 
-def _first_json_object(text: str) -> dict[str, Any] | None:
-    decoder = json.JSONDecoder()
-    start = text.find("{")
-    while start >= 0:
-        try:
-            value, _ = decoder.raw_decode(text, start)
-        except ValueError:
-            start = text.find("{", start + 1)
-            continue
-        if isinstance(value, dict):
-            return value
-        start = text.find("{", start + 1)
-    return None
+def _recover(result: list[Generation], partial: bool, error: OutputParserException) -> Any:
+    """The first JSON object in a text answer that is not JSON as a whole (prose, fences)."""
+    if partial:
+        return None
+    found = json_objects(result[0].text if result else "")
+    if not found:
+        raise error
+    return found[0]
 
 
 class _LenientJsonParser(JsonOutputParser):
@@ -85,26 +81,17 @@ class _LenientJsonParser(JsonOutputParser):
     def parse_result(self, result: list[Generation], *, partial: bool = False) -> Any:
         try:
             return super().parse_result(result, partial=partial)
-        except OutputParserException:
-            if partial:
-                return None
-            found = _first_json_object(result[0].text if result else "")
-            if found is None:
-                raise
-            return found
+        except OutputParserException as error:
+            return _recover(result, partial, error)
 
 
 class _LenientPydanticParser(PydanticOutputParser):  # type: ignore[type-arg]
     def parse_result(self, result: list[Generation], *, partial: bool = False) -> Any:
         try:
             return super().parse_result(result, partial=partial)
-        except OutputParserException:
-            if partial:
-                return None
-            found = _first_json_object(result[0].text if result else "")
-            if found is None:
-                raise
-            return self.pydantic_object.model_validate(found)
+        except OutputParserException as error:
+            found = _recover(result, partial, error)
+            return None if found is None else self.pydantic_object.model_validate(found)
 
 
 def structured_runnable(

@@ -16,7 +16,7 @@ from typing import Any
 
 from minimax_core.types import ToolCall, ToolDefinition
 
-__all__ = ["ForcedTool", "forcing_instruction", "recover_call"]
+__all__ = ["ForcedTool", "forcing_instruction", "json_objects", "recover_call"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +46,8 @@ def forcing_instruction(forced: ForcedTool) -> str:
     )
 
 
-def _json_objects(text: str) -> list[dict[str, Any]]:
+def json_objects(text: str) -> list[dict[str, Any]]:
+    """The JSON objects written in ``text`` (bare, fenced or in prose), in order."""
     decoder = json.JSONDecoder()
     found: list[dict[str, Any]] = []
     start = text.find("{")
@@ -78,7 +79,7 @@ def recover_call(text: str, forced: ForcedTool) -> ToolCall | None:
     if not candidates:
         return None
     by_name = {t.name: t for t in candidates}
-    for obj in _json_objects(text):
+    for obj in json_objects(text):
         name, args = obj.get("name"), obj.get("arguments", obj.get("parameters"))
         if isinstance(name, str) and name in by_name and isinstance(args, dict):
             return _call(name, args)

@@ -31,21 +31,10 @@ from tests.langchain_minimax._support import (
 )
 from tests.support import API_KEY
 
-_ENV = (
-    "MINIMAX_API_KEY",
-    "MINIMAX_BASE_URL",
-    "MINIMAX_REGION",
-    "MINIMAX_GROUP_ID",
-    "DASHSCOPE_API_KEY",
-    "DASHSCOPE_BASE_URL",
-)
-
 
 @pytest.fixture
-def clean_env(monkeypatch):
-    for name in _ENV:
-        monkeypatch.delenv(name, raising=False)
-    return monkeypatch
+def clean_env(hermetic_env: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    return hermetic_env  # the environment is already free of MiniMax settings
 
 
 URLS = [

@@ -11,22 +11,6 @@ from llama_index_minimax import MiniMax, MiniMaxEmbedding
 from minimax_emulator.testing import EmulatorServer
 from tests.support import API_KEY
 
-_ENV = (
-    "MINIMAX_API_KEY",
-    "MINIMAX_BASE_URL",
-    "MINIMAX_REGION",
-    "MINIMAX_GROUP_ID",
-    "DASHSCOPE_API_KEY",
-    "DASHSCOPE_BASE_URL",
-)
-
-
-@pytest.fixture(autouse=True)
-def _hermetic_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A developer's real MiniMax settings must not leak into these tests."""
-    for name in _ENV:
-        monkeypatch.delenv(name, raising=False)
-
 
 @pytest.fixture
 def make_llm(emulator: EmulatorServer) -> Callable[..., MiniMax]:

@@ -8,22 +8,6 @@ from minimax_core import transport
 
 from .support import Runner
 
-_ENV = (
-    "MINIMAX_API_KEY",
-    "MINIMAX_BASE_URL",
-    "MINIMAX_REGION",
-    "MINIMAX_GROUP_ID",
-    "DASHSCOPE_API_KEY",
-    "DASHSCOPE_BASE_URL",
-)
-
-
-@pytest.fixture(autouse=True)
-def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Hermetic configuration: no MINIMAX_* / DASHSCOPE_* variable leaks in from the shell."""
-    for name in _ENV:
-        monkeypatch.delenv(name, raising=False)
-
 
 @pytest.fixture(autouse=True)
 def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
