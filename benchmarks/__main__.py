@@ -2,6 +2,9 @@
 
 Sections, in order: servers (calibration), latency, streaming, burst, imports, memory. Prints the
 report and, for a full run, writes ``benchmarks/results/latest.md`` and ``latest.json``.
+``--only features`` (opt-in, never part of the default run) also runs the README feature-table
+probes, ``benchmarks/features.py``, in a subprocess; ``python -m benchmarks.features`` runs them
+alone and writes ``benchmarks/results/features.md``.
 Numbers are printed and recorded, never asserted; only *correctness* is checked (every client's
 answer must be right and every stream complete), because a fast wrong client proves nothing.
 """
@@ -24,6 +27,8 @@ from benchmarks.servers import ROOT, ForeignCpu, bench_env, emulator, replayed_e
 from benchmarks.stats import median, rotated
 
 SECTIONS = ("calibration", "latency", "streaming", "burst", "imports", "memory")
+#: Opt-in sections: behaviour probes, not measurements; run only when named in ``--only``.
+EXTRA_SECTIONS = ("features",)
 RESULTS = Path(__file__).resolve().parent / "results"
 
 FULL: dict[str, Any] = {
@@ -156,7 +161,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         default=",".join(SECTIONS),
-        help=f"comma-separated sections (default all: {','.join(SECTIONS)})",
+        help=f"comma-separated sections (default all: {','.join(SECTIONS)}; "
+        f"opt-in: {','.join(EXTRA_SECTIONS)})",
     )
     parser.add_argument(
         "--server",
@@ -175,9 +181,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     cfg = QUICK if args.quick else FULL
     sections = [s.strip() for s in args.only.split(",") if s.strip()]
-    unknown = set(sections) - set(SECTIONS)
+    unknown = set(sections) - set(SECTIONS) - set(EXTRA_SECTIONS)
     if unknown:
         parser.error(f"unknown sections: {', '.join(sorted(unknown))}")
+    extras = [s for s in EXTRA_SECTIONS if s in sections]
+    sections = [s for s in sections if s not in EXTRA_SECTIONS]
     out_dir = args.out
     if (
         out_dir is None
@@ -186,6 +194,8 @@ def main(argv: list[str] | None = None) -> int:
         and args.server == "replay"
     ):
         out_dir = RESULTS
+    if extras and not sections:
+        return _run_features(out_dir)
 
     results: dict[str, Any] = {
         "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
@@ -249,7 +259,15 @@ def main(argv: list[str] | None = None) -> int:
             json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
         )
         _log(f"wrote {out_dir / 'latest.md'} and {out_dir / 'latest.json'}")
-    return 0
+    return _run_features(out_dir) if extras else 0
+
+
+def _run_features(out_dir: Path | None) -> int:
+    """The feature probes in their own process (their emulator threads stay out of this one)."""
+    _log("section features")
+    where = ["--out", str(out_dir)] if out_dir is not None else ["--no-write"]
+    command = [sys.executable, "-m", "benchmarks.features", *where]
+    return subprocess.run(command, env=bench_env(), cwd=ROOT, timeout=900, check=False).returncode
 
 
 if __name__ == "__main__":
