@@ -30,29 +30,13 @@ from langchain_minimax._convert import (
 )
 from langchain_minimax._structured import Method, structured_runnable
 from langchain_minimax.errors import ToolChoiceError, translate_errors
+from minimax_core.forcing import tool_choice_name
 from minimax_core.settings import ClientSettings
 from minimax_core.tokens import MESSAGE_OVERHEAD, estimate_tokens
 
 __all__ = ["ChatMiniMax"]
 
 _register_blocks()
-
-
-def _tool_choice(choice: Any) -> str | None:
-    """LangChain's tool_choice forms → ``auto`` / ``none`` / ``any`` / a tool name."""
-    if choice is None or choice is False:
-        return None
-    if choice is True or choice in ("any", "required"):
-        return "any"
-    if isinstance(choice, dict):
-        function = choice.get("function") or {}
-        name = function.get("name") or choice.get("name")
-        if isinstance(name, str):
-            return name
-        raise ValueError(f"Unrecognised tool_choice {choice!r}")
-    if isinstance(choice, str):
-        return choice
-    raise ValueError(f"Unrecognised tool_choice {choice!r}")
 
 
 class ChatMiniMax(BaseChatModel, ClientSettings):
@@ -437,7 +421,7 @@ class ChatMiniMax(BaseChatModel, ClientSettings):
         name. ``strict`` is accepted and ignored (MiniMax has no strict mode).
         """
         formatted = [convert_to_openai_tool(tool) for tool in tools]
-        choice = _tool_choice(tool_choice)
+        choice = tool_choice_name(tool_choice)
         if choice is not None:
             kwargs["tool_choice"] = choice
         if parallel_tool_calls is not None:

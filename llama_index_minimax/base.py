@@ -40,27 +40,13 @@ from llama_index_minimax._convert import (
     tool_selections,
     usage_kwargs,
 )
+from minimax_core.forcing import tool_choice_name
 from minimax_core.settings import ClientSettings
 
 if TYPE_CHECKING:
     from llama_index.core.tools.types import BaseTool
 
 __all__ = ["MiniMax"]
-
-
-def _tool_choice(choice: Any) -> str | None:
-    if choice is None:
-        return None
-    if choice in ("required", "any") or choice is True:
-        return "any"
-    if isinstance(choice, dict):
-        function = choice.get("function") or {}
-        name = function.get("name") or choice.get("name")
-        if isinstance(name, str):
-            return name
-    if isinstance(choice, str):
-        return choice
-    raise ValueError(f"Unrecognised tool_choice {choice!r}")
 
 
 def _raw(result: core.ChatResult) -> dict[str, Any]:
@@ -214,7 +200,7 @@ class MiniMax(FunctionCallingLLM, ClientSettings):
             stop=kwargs.pop("stop", self.stop),
             thinking=kwargs.pop("thinking", self.thinking),
             tools=tools,
-            tool_choice=_tool_choice(kwargs.pop("tool_choice", None)),
+            tool_choice=tool_choice_name(kwargs.pop("tool_choice", None)),
             parallel_tool_calls=kwargs.pop("parallel_tool_calls", None),
             response_format=kwargs.pop("response_format", None),
             extra={**self.additional_kwargs, **kwargs},

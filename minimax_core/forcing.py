@@ -16,7 +16,13 @@ from typing import Any
 
 from minimax_core.types import ToolCall, ToolDefinition
 
-__all__ = ["ForcedTool", "forcing_instruction", "json_objects", "recover_call"]
+__all__ = [
+    "ForcedTool",
+    "forcing_instruction",
+    "json_objects",
+    "recover_call",
+    "tool_choice_name",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +37,27 @@ class ForcedTool:
         if self.name is None:
             return list(self.tools)
         return [t for t in self.tools if t.name == self.name]
+
+
+def tool_choice_name(choice: Any) -> str | None:
+    """Any framework's ``tool_choice`` → ``"auto"``/``"none"``/``"any"``/a tool name (or None).
+
+    Accepted: None/False (no preference), True/``"any"``/``"required"`` (some tool), a tool name,
+    ``"auto"``/``"none"``, and OpenAI's ``{"type": "function", "function": {"name": ...}}`` or
+    ``{"name": ...}`` dicts.
+    """
+    if choice is None or choice is False:
+        return None
+    if choice is True or choice in ("any", "required"):
+        return "any"
+    if isinstance(choice, dict):
+        function = choice.get("function") or {}
+        name = function.get("name") or choice.get("name")
+        if isinstance(name, str):
+            return name
+    elif isinstance(choice, str):
+        return choice
+    raise ValueError(f"Unrecognised tool_choice {choice!r}")
 
 
 def forcing_instruction(forced: ForcedTool) -> str:

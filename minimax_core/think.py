@@ -108,12 +108,8 @@ class ThinkSplitter:
                     return reasoning, answer
                 end = self._buffer.find(CLOSE)
                 if end >= 0:
-                    reasoning += self._reasoning(self._buffer[:end], closing=True)
-                    rest = self._buffer[end + len(CLOSE) :]
-                    self._buffer = ""
-                    self._state = _ANSWER
-                    answer += self._answer(rest)
-                    return reasoning, answer
+                    last, first = self._close(end)
+                    return reasoning + last, answer + first
                 keep = _partial_suffix(self._buffer, CLOSE)
                 ready = self._buffer[: len(self._buffer) - keep]
                 self._buffer = self._buffer[len(ready) :]
@@ -123,14 +119,18 @@ class ThinkSplitter:
                 end = self._buffer.find(CLOSE)
                 if end < 0:
                     return reasoning, answer
-                self.saw_tag = True
-                reasoning += self._reasoning(self._buffer[:end], closing=True)
-                rest = self._buffer[end + len(CLOSE) :]
-                self._buffer = ""
-                self._state = _ANSWER
-                answer += self._answer(rest)
-                return reasoning, answer
+                last, first = self._close(end)
+                return reasoning + last, answer + first
             return reasoning, answer
+
+    def _close(self, end: int) -> tuple[str, str]:
+        """``</think>`` at ``end``: the reasoning's last piece and the answer's first."""
+        self.saw_tag = True
+        reasoning = self._reasoning(self._buffer[:end], closing=True)
+        rest = self._buffer[end + len(CLOSE) :]
+        self._buffer = ""
+        self._state = _ANSWER
+        return reasoning, self._answer(rest)
 
     def _reasoning(self, text: str, *, closing: bool) -> str:
         """Emit reasoning text, trimmed: trailing whitespace is held until more text follows it."""

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from minimax_core import ChatParams, ToolDefinition
-from minimax_core.forcing import ForcedTool, forcing_instruction, recover_call
+from minimax_core.forcing import ForcedTool, forcing_instruction, recover_call, tool_choice_name
 
 from .support import (
     FakeServer,
@@ -146,3 +146,28 @@ def test_a_real_call_needs_no_recovery(runner: Runner) -> None:
     assert not result.tool_call_recovered
     assert not result.tool_call_missing
     assert result.message.tool_calls[0].id == "call_function_1_1"
+
+
+@pytest.mark.parametrize(
+    ("choice", "expected"),
+    [
+        (None, None),
+        (False, None),
+        (True, "any"),
+        ("any", "any"),
+        ("required", "any"),
+        ("auto", "auto"),
+        ("none", "none"),
+        ("get_weather", "get_weather"),
+        ({"type": "function", "function": {"name": "get_weather"}}, "get_weather"),
+        ({"name": "get_weather"}, "get_weather"),
+    ],
+)
+def test_every_frameworks_tool_choice_form_is_understood(choice: object, expected: str) -> None:
+    assert tool_choice_name(choice) == expected
+
+
+@pytest.mark.parametrize("choice", [{"type": "function"}, 3, ["a"]])
+def test_an_unreadable_tool_choice_is_a_clear_error(choice: object) -> None:
+    with pytest.raises(ValueError, match="Unrecognised tool_choice"):
+        tool_choice_name(choice)
