@@ -8,7 +8,7 @@ Starts ``minimax-emulator`` in a subprocess on a free 127.0.0.1 port and prints:
   minimal asyncio HTTP/1.1 client (the server's capacity) and from ``httpx.AsyncClient`` (whose
   pool bookkeeping, encode/httpcore#1035, dominates at this concurrency).
 
-Run: ``.venv/bin/python benchmarks/emulator_throughput.py [--seconds 3]``. Numbers are printed,
+Run: ``.venv/bin/python -m benchmarks.emulator_throughput [--seconds 3]``. Numbers are printed,
 never asserted. All traffic stays on 127.0.0.1 and every loop is bounded in time and count.
 """
 
@@ -18,40 +18,17 @@ import argparse
 import asyncio
 import json
 import multiprocessing
-import os
-import re
-import subprocess
-import sys
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import httpx
 
+from benchmarks.servers import ForeignCpu, emulator
+
 HEADERS = {"Authorization": "Bearer bench-key"}
 CHAT = {"model": "MiniMax-M2.7", "messages": [{"role": "user", "content": "What is 7 times 8?"}]}
 MAX_REQUESTS = 200_000
-
-
-@contextmanager
-def emulator(extra_args: list[str]) -> Iterator[str]:
-    command = [sys.executable, "-m", "minimax_emulator", "--port", "0", *extra_args]
-    with subprocess.Popen(
-        command, stdout=subprocess.PIPE, text=True, env=os.environ.copy()
-    ) as proc:
-        try:
-            assert proc.stdout is not None
-            line = proc.stdout.readline()
-            match = re.search(r"http://[\d.]+:\d+", line)
-            if not match:
-                raise RuntimeError(f"emulator did not start: {line!r}")
-            yield match.group(0)
-        finally:
-            proc.terminate()
-            proc.wait(timeout=10)
 
 
 def non_stream_sequential(base: str, seconds: float) -> float:
@@ -162,47 +139,10 @@ async def burst(base: str, concurrency: int = 500, latency_ms: int = 50) -> floa
     return elapsed
 
 
-class ForeignCpu:
-    """CPU seconds used by processes other than this one and its children (Linux /proc only).
-
-    The machine may be shared: a busy neighbour halves the numbers, so each line says how much
-    CPU others used while it was measured.
-    """
-
-    def __init__(self) -> None:
-        self._start = self._sample()
-
-    @staticmethod
-    def _jiffies(pid: int) -> int:
-        """utime + stime, plus those of children already waited for (the client processes)."""
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return sum(int(fields[i]) for i in (11, 12, 13, 14))
-
-    def _sample(self) -> tuple[int, int] | None:
-        try:
-            values = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
-            busy = sum(values) - values[3] - values[4]
-            me = os.getpid()
-            mine = self._jiffies(me)
-            for entry in Path("/proc").iterdir():
-                if entry.name.isdigit():
-                    try:
-                        stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-                    except OSError:
-                        continue
-                    if stat[1] == str(me):
-                        mine += int(stat[11]) + int(stat[12])
-        except (OSError, IndexError, ValueError):
-            return None
-        return busy, mine
-
-    def lap(self) -> str:
-        end = self._sample()
-        start, self._start = self._start, end
-        if start is None or end is None:
-            return ""
-        foreign = ((end[0] - start[0]) - (end[1] - start[1])) / os.sysconf("SC_CLK_TCK")
-        return f"  [other processes: {max(foreign, 0.0):.1f} CPU-s]"
+def _others(cpu: ForeignCpu) -> str:
+    """How much CPU other processes used since the last line (the machine may be shared)."""
+    used = cpu.lap()
+    return "" if used is None else f"  [other processes: {used:.1f} CPU-s]"
 
 
 def cpu_reference() -> float:
@@ -217,24 +157,26 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=3.0, help="duration of each loop")
     args = parser.parse_args()
-    with emulator([]) as base:
+    with emulator() as base:
         print(f"emulator at {base}; CPU reference loop {cpu_reference():.3f} s (lower is faster)")
         cpu = ForeignCpu()
         rate = non_stream_sequential(base, args.seconds)
-        print(f"non-stream, 1 client sequential : {rate:8.0f} req/s{cpu.lap()}")
+        print(f"non-stream, 1 client sequential : {rate:8.0f} req/s{_others(cpu)}")
         rate = non_stream_threads(base, args.seconds)
-        print(f"non-stream, 4 threads, 1 client : {rate:8.0f} req/s{cpu.lap()}")
+        print(f"non-stream, 4 threads, 1 client : {rate:8.0f} req/s{_others(cpu)}")
         rate = non_stream_processes(base, args.seconds)
-        print(f"non-stream, 2 client processes  : {rate:8.0f} req/s{cpu.lap()}")
+        print(f"non-stream, 2 client processes  : {rate:8.0f} req/s{_others(cpu)}")
         chunk_rate, requests = stream_chunks(base, args.seconds)
         print(
             f"stream, 2,000-chunk answers      : {chunk_rate:8.0f} chunks/s "
-            f"({requests} streams){cpu.lap()}"
+            f"({requests} streams){_others(cpu)}"
         )
         elapsed = asyncio.run(burst_raw(base))
-        print(f"500 concurrent x latency_ms=50   : {elapsed:8.3f} s wall, raw asyncio{cpu.lap()}")
+        print(
+            f"500 concurrent x latency_ms=50   : {elapsed:8.3f} s wall, raw asyncio{_others(cpu)}"
+        )
         elapsed = asyncio.run(burst(base))
-        print(f"500 concurrent x latency_ms=50   : {elapsed:8.3f} s wall, httpx{cpu.lap()}")
+        print(f"500 concurrent x latency_ms=50   : {elapsed:8.3f} s wall, httpx{_others(cpu)}")
         print(f"CPU reference loop at the end: {cpu_reference():.3f} s")
 
 

@@ -27,11 +27,12 @@ import time
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
+
+from benchmarks.machine import PACKAGES, git_commit, package_versions
 
 RESULTS = Path(__file__).resolve().parent / "results"
 MODEL = "MiniMax-M2.7"
@@ -41,18 +42,8 @@ MAX_TOKENS = 4096
 PROMPT = "What is 7 times 8?"
 TOOL_PROMPT = "What's the weather in Lisbon?"
 OK, NO, PART, NA = "✅", "❌", "⚠️", "—"
-
-PACKAGES = (
-    "minimax-integrations",
-    "langchain-core",
-    "langchain-openai",
-    "langchain-community",
-    "openai",
-    "llama-index-core",
-    "llama-index-llms-openai",
-    "llama-index-llms-openai-like",
-    "llama-index-llms-minimax",
-)
+#: The packages whose behaviour the table describes (the HTTP stack is not).
+FEATURE_PACKAGES = PACKAGES[: PACKAGES.index("llama-index-llms-minimax") + 1]
 
 
 @dataclass(frozen=True)
@@ -911,31 +902,6 @@ def run_probe(row: Row, spec: ClientSpec) -> Cell:
 # -- output ------------------------------------------------------------------------------------
 
 
-def versions() -> dict[str, str]:
-    out: dict[str, str] = {}
-    for name in PACKAGES:
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            out[name] = "not installed"
-    return out
-
-
-def git_commit() -> str:
-    import subprocess
-
-    try:
-        return subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            cwd=Path(__file__).resolve().parent.parent,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-
-
 CAVEATS = (
     "The emulator's rule-based model calls an offered tool whenever the last message is the "
     "user's, whatever `tool_choice` says (MiniMax reportedly does not enforce it either). So the "
@@ -954,7 +920,7 @@ CAVEATS = (
 
 
 def render(results: dict[str, dict[str, Cell]], date: str) -> str:
-    pkgs = ", ".join(f"{k} {v}" for k, v in versions().items())
+    pkgs = ", ".join(f"{k} {v}" for k, v in package_versions(FEATURE_PACKAGES).items())
     lines = [
         "# Feature probes: the README table, checked against the emulator",
         "",

@@ -74,13 +74,22 @@ def _git(*args: str) -> str:
         return ""
 
 
-def describe() -> dict[str, Any]:
-    versions = {}
-    for name in PACKAGES:
+def package_versions(names: tuple[str, ...] = PACKAGES) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for name in names:
         try:
-            versions[name] = metadata.version(name)
+            out[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
-            versions[name] = "not installed"
+            out[name] = "not installed"
+    return out
+
+
+def git_commit() -> str:
+    return _git("rev-parse", "--short", "HEAD")
+
+
+def describe() -> dict[str, Any]:
+    versions = package_versions()
     status = _git("status", "--porcelain", "--", *OURS, ":(exclude)benchmarks/results")
     dirty = sorted({line.split()[-1].split("/")[0] for line in status.splitlines() if line.strip()})
     return {
@@ -90,7 +99,7 @@ def describe() -> dict[str, Any]:
         "os": f"{platform.system()} {platform.release()}",
         "python": f"{platform.python_implementation()} {sys.version.split()[0]}",
         "packages": versions,
-        "git_commit": _git("rev-parse", "--short", "HEAD"),
+        "git_commit": git_commit(),
         "git_dirty": dirty,  # our directories with uncommitted changes, measured as they were
         "load_average_at_start": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
     }
