@@ -3,7 +3,7 @@
 Sections, in order: servers (calibration), latency, streaming, burst, imports, memory. Prints the
 report and, for a full run, writes ``benchmarks/results/latest.md`` and ``latest.json``.
 ``--only features`` (opt-in, never part of the default run) also runs the README feature-table
-probes, ``benchmarks/features.py``, in a subprocess; ``python -m benchmarks.features`` runs them
+probes, ``benchmarks/features/``, in a subprocess; ``python -m benchmarks.features`` runs them
 alone and writes ``benchmarks/results/features.md``.
 Numbers are printed and recorded, never asserted; only *correctness* is checked (every client's
 answer must be right and every stream complete), because a fast wrong client proves nothing.

@@ -42,7 +42,7 @@ def render(results: dict[str, dict[str, Cell]], date: str) -> str:
         "documented wire format and validation (temperature in (0, 1], one system message, tool "
         "results must follow their call: 2013); it is not the live service. ✅ works by default; "
         "⚠️ partly, or only with the option named; ❌ fails (the evidence says how). "
-        "Methodology: the module docstring of `benchmarks/features.py`.",
+        "Methodology: the docstring of `benchmarks/features/__init__.py`.",
         "",
     ]
     header = ["", *[c.label for c in CLIENTS]]
