@@ -147,32 +147,34 @@ class MiniMaxClient:
 
         return prepare_chat(messages, params, api=self.config.api, stream=stream)
 
+    def _chat_request(
+        self, messages: Sequence[ChatMessage], params: ChatParams, *, stream: bool
+    ) -> tuple[PreparedChat, HttpRequest]:
+        prepared = self.prepare(messages, params, stream=stream)
+        return prepared, self._request(self.config.chat_url, prepared.body, stream=stream)
+
     # -- chat -------------------------------------------------------------------------------
 
     def chat(self, messages: Sequence[ChatMessage], params: ChatParams) -> ChatResult:
         from minimax_core.protocol import interpret_chat
 
-        prepared = self.prepare(messages, params, stream=False)
-        request = self._request(self.config.chat_url, prepared.body, stream=False)
+        prepared, request = self._chat_request(messages, params, stream=False)
         return self._sync().call(request, partial(interpret_chat, prepared))
 
     async def achat(self, messages: Sequence[ChatMessage], params: ChatParams) -> ChatResult:
         from minimax_core.protocol import interpret_chat
 
-        prepared = self.prepare(messages, params, stream=False)
-        request = self._request(self.config.chat_url, prepared.body, stream=False)
+        prepared, request = self._chat_request(messages, params, stream=False)
         return await self._async().call(request, partial(interpret_chat, prepared))
 
     def stream(self, messages: Sequence[ChatMessage], params: ChatParams) -> ChatStream:
-        prepared = self.prepare(messages, params, stream=True)
-        request = self._request(self.config.chat_url, prepared.body, stream=True)
+        prepared, request = self._chat_request(messages, params, stream=True)
         decoders: list[ChatStreamDecoder] = []
         items = self._sync().stream(request, partial(_new_decoder, prepared, decoders))
         return ChatStream(items, decoders)
 
     def astream(self, messages: Sequence[ChatMessage], params: ChatParams) -> AsyncChatStream:
-        prepared = self.prepare(messages, params, stream=True)
-        request = self._request(self.config.chat_url, prepared.body, stream=True)
+        prepared, request = self._chat_request(messages, params, stream=True)
         decoders: list[ChatStreamDecoder] = []
         items = self._async().stream(request, partial(_new_decoder, prepared, decoders))
         return AsyncChatStream(items, decoders)
