@@ -25,12 +25,11 @@ from langchain_core.messages.ai import InputTokenDetails, OutputTokenDetails, Us
 from langchain_core.messages.tool import invalid_tool_call, tool_call, tool_call_chunk
 
 import minimax_core as core
-from minimax_core.reasoning import reasoning_text_of
+from minimax_core.reasoning import reasoning_text_of, replayable_details
 
 __all__ = ["to_ai_message", "to_chunk", "to_core_messages", "to_core_tools", "usage_metadata"]
 
 PROVIDER = "minimax"
-_MINIMAX_FORMATS = {None, "MiniMax-response-v1"}
 _ROLE_ALIASES = {"human": "user", "ai": "assistant", "developer": "system"}
 
 
@@ -125,27 +124,14 @@ def _user(message: BaseMessage, out: list[core.ChatMessage]) -> None:
         out.append(core.UserMessage(parts, name=name))
 
 
-def _arguments(raw: Any) -> str:
-    if isinstance(raw, str):
-        try:
-            json.loads(raw or "{}")
-        except ValueError:
-            return "{}"  # MiniMax rejects invalid argument JSON in history (2013)
-        return raw or "{}"
-    return json.dumps(raw or {}, ensure_ascii=False)
-
-
 def _assistant_calls(message: AIMessage) -> list[core.ToolCall]:
     calls = [
         core.ToolCall(id=str(c.get("id") or f"call_{i}"), name=c["name"], arguments=c["args"])
         for i, c in enumerate(message.tool_calls)
     ]
     calls += [
-        core.ToolCall(
-            id=str(c.get("id") or f"call_invalid_{i}"),
-            name=str(c.get("name") or ""),
-            arguments={},
-            raw_arguments=_arguments(c.get("args")),
+        core.ToolCall.from_history(
+            str(c.get("id") or f"call_invalid_{i}"), str(c.get("name") or ""), c.get("args")
         )
         for i, c in enumerate(message.invalid_tool_calls)
         if c.get("name")
@@ -157,11 +143,10 @@ def _assistant_calls(message: AIMessage) -> list[core.ToolCall]:
         for i, raw in enumerate(raw_calls):
             function = raw.get("function", {}) if isinstance(raw, dict) else {}
             calls.append(
-                core.ToolCall(
-                    id=str(raw.get("id") or f"call_{i}"),
-                    name=str(function.get("name", "")),
-                    arguments={},
-                    raw_arguments=_arguments(function.get("arguments")),
+                core.ToolCall.from_history(
+                    str(raw.get("id") or f"call_{i}"),
+                    str(function.get("name", "")),
+                    function.get("arguments"),
                 )
             )
     if not calls and isinstance(message.content, list):  # Anthropic tool_use blocks
@@ -180,14 +165,7 @@ def _assistant_calls(message: AIMessage) -> list[core.ToolCall]:
 def _reasoning(message: AIMessage) -> core.Reasoning | None:
     kwargs = message.additional_kwargs
     ours = message.response_metadata.get("model_provider") == PROVIDER
-    details = kwargs.get("reasoning_details")
-    if not (
-        isinstance(details, list)
-        and details
-        and all(isinstance(d, dict) for d in details)
-        and (ours or all(d.get("format") in _MINIMAX_FORMATS for d in details))
-    ):
-        details = None
+    details = replayable_details(kwargs.get("reasoning_details"), ours=ours)
     text = kwargs.get("reasoning_content")
     if not isinstance(text, str) or not text:
         text = reasoning_text_of(details) if details else ""

@@ -25,6 +25,7 @@ from llama_index.core.llms.llm import ToolSelection
 from llama_index.core.llms.utils import parse_partial_json
 
 import minimax_core as core
+from minimax_core.reasoning import replayable_details
 
 __all__ = [
     "PROVIDER",
@@ -39,7 +40,6 @@ __all__ = [
 PROVIDER = "minimax"
 _SYSTEM_ROLES = {MessageRole.SYSTEM, MessageRole.DEVELOPER}
 _ASSISTANT_ROLES = {MessageRole.ASSISTANT, MessageRole.CHATBOT, MessageRole.MODEL}
-_MINIMAX_FORMATS = {None, "MiniMax-response-v1"}
 
 
 def _text(blocks: Sequence[Any]) -> str:
@@ -71,33 +71,20 @@ def _user(message: ChatMessage) -> core.UserMessage:
     return core.UserMessage(parts)
 
 
-def _arguments(raw: Any) -> tuple[dict[str, Any], str | None]:
-    if isinstance(raw, dict):
-        return raw, None
-    if isinstance(raw, str):
-        try:
-            value = json.loads(raw or "{}")
-        except ValueError:
-            return {}, "{}"  # MiniMax rejects invalid argument JSON in history (2013)
-        return (value if isinstance(value, dict) else {}), raw or "{}"
-    return {}, None
-
-
 def _calls(message: ChatMessage) -> list[core.ToolCall]:
     calls = []
     for i, block in enumerate(message.blocks):
         if isinstance(block, ToolCallBlock):
-            args, raw = _arguments(block.tool_kwargs)
             call_id = block.tool_call_id or f"call_{i}"
-            calls.append(core.ToolCall(call_id, block.tool_name, args, raw_arguments=raw))
+            calls.append(core.ToolCall.from_history(call_id, block.tool_name, block.tool_kwargs))
     if calls:
         return calls
     for i, raw_call in enumerate(message.additional_kwargs.get("tool_calls") or ()):
         data = raw_call if isinstance(raw_call, dict) else getattr(raw_call, "model_dump", dict)()
         function = data.get("function") or {}
-        args, raw = _arguments(function.get("arguments"))
         call_id = str(data.get("id") or f"call_{i}")
-        calls.append(core.ToolCall(call_id, str(function.get("name", "")), args, raw))
+        name = str(function.get("name", ""))
+        calls.append(core.ToolCall.from_history(call_id, name, function.get("arguments")))
     return calls
 
 
@@ -109,13 +96,7 @@ def _reasoning(message: ChatMessage) -> core.Reasoning | None:
     for block in thinking:
         info.update(block.additional_information)
     ours = info.get("provider") == PROVIDER
-    details = info.get("reasoning_details")
-    if not (
-        isinstance(details, list)
-        and all(isinstance(d, dict) for d in details)
-        and (ours or all(d.get("format") in _MINIMAX_FORMATS for d in details))
-    ):
-        details = None
+    details = replayable_details(info.get("reasoning_details"), ours=ours)
     raw = info.get("raw_content")
     reasoning = core.Reasoning(
         text="".join(b.content or "" for b in thinking),

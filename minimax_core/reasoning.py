@@ -11,7 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["ReasoningDetailsAccumulator", "SnapshotAccumulator", "reasoning_text_of"]
+__all__ = [
+    "ReasoningDetailsAccumulator",
+    "SnapshotAccumulator",
+    "reasoning_text_of",
+    "replayable_details",
+]
 
 _UNKNOWN, _INCREMENTAL, _CUMULATIVE = range(3)
 
@@ -100,3 +105,20 @@ class ReasoningDetailsAccumulator:
 def reasoning_text_of(details: list[dict[str, Any]]) -> str:
     """The reasoning text carried by ``reasoning_details`` items."""
     return "".join(str(item.get("text") or "") for item in details if isinstance(item, dict))
+
+
+_MINIMAX_FORMATS = frozenset({None, "MiniMax-response-v1"})
+
+
+def replayable_details(details: Any, *, ours: bool) -> list[dict[str, Any]] | None:
+    """``reasoning_details`` from a history message that may be sent back verbatim, or None.
+
+    A turn this package produced (``ours``) replays its items as they are; items from another
+    provider (OpenRouter's, Anthropic's formats) only if they are in MiniMax's format — the
+    caller replays their plain text instead.
+    """
+    if not (isinstance(details, list) and details and all(isinstance(d, dict) for d in details)):
+        return None
+    if ours or all(d.get("format") in _MINIMAX_FORMATS for d in details):
+        return details
+    return None

@@ -6,6 +6,7 @@ Plain slotted dataclasses: cheap to build on every call and every stream chunk.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -69,6 +70,23 @@ class ToolCall:
     arguments: dict[str, Any]
     #: The arguments exactly as the model produced them (kept for replay).
     raw_arguments: str | None = None
+
+    @classmethod
+    def from_history(cls, call_id: str, name: str, arguments: Any) -> ToolCall:
+        """A call found in a conversation, its arguments a dict or a JSON string as given.
+
+        A string is replayed verbatim; one that is not valid JSON is replayed as ``{}``,
+        because MiniMax rejects invalid argument JSON in history (2013).
+        """
+        if isinstance(arguments, dict):
+            return cls(call_id, name, arguments)
+        if not isinstance(arguments, str):
+            return cls(call_id, name, {})
+        try:
+            value = json.loads(arguments or "{}")
+        except ValueError:
+            return cls(call_id, name, {}, raw_arguments="{}")
+        return cls(call_id, name, value if isinstance(value, dict) else {}, arguments or "{}")
 
 
 @dataclass(slots=True, frozen=True)

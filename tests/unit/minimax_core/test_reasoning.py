@@ -164,3 +164,16 @@ def test_a_repeated_snapshot_adds_nothing() -> None:
     assert [text for text, _ in results] == ["ab", "c", "", "d"]
     assert results[2][1] == []
     assert acc.items() == [detail("abcd")]
+
+
+def test_replayable_details_keep_our_items_and_minimax_formats_only() -> None:
+    from minimax_core.reasoning import replayable_details
+
+    ours = [{"type": "reasoning.text", "format": "anything", "text": "t"}]
+    assert replayable_details(ours, ours=True) == ours
+    assert replayable_details(ours, ours=False) is None  # another provider's format
+    minimax = [{"type": "reasoning.text", "format": "MiniMax-response-v1", "text": "t"}]
+    assert replayable_details(minimax, ours=False) == minimax
+    assert replayable_details([{"text": "t"}], ours=False) == [{"text": "t"}]
+    for junk in (None, [], "text", ["text"]):
+        assert replayable_details(junk, ours=True) is None

@@ -163,3 +163,14 @@ def test_parse_arguments() -> None:
         parse_arguments('"text"')
     with pytest.raises(ValueError):
         parse_arguments("{oops")
+
+
+def test_calls_from_history_replay_their_arguments_or_a_valid_empty_object() -> None:
+    from minimax_core.types import ToolCall
+
+    assert ToolCall.from_history("c", "f", {"a": 1}) == ToolCall("c", "f", {"a": 1})
+    assert ToolCall.from_history("c", "f", '{"a": 1}') == ToolCall("c", "f", {"a": 1}, '{"a": 1}')
+    assert ToolCall.from_history("c", "f", "") == ToolCall("c", "f", {}, "{}")
+    # MiniMax rejects invalid argument JSON in history (2013): it goes back as {}.
+    assert ToolCall.from_history("c", "f", '{"a": ') == ToolCall("c", "f", {}, "{}")
+    assert ToolCall.from_history("c", "f", None) == ToolCall("c", "f", {})
