@@ -1,8 +1,13 @@
 """Throughput of the MiniMax emulator itself, measured with raw httpx clients.
 
 Starts ``minimax-emulator`` in a subprocess on a free 127.0.0.1 port and prints:
-* non-streamed requests/s (one ``httpx.Client``: sequential, and from 4 threads sharing it; and
-  two client processes with one client each, which shows the emulator's own capacity),
+* non-streamed requests/s from one sequential client, twice: ``httpx.Client.post(json=...)`` and
+  httpx's own transport (``httpx.HTTPTransport.handle_request`` with one prepared request, the
+  rawest httpx there is); for each, the CPU time per request of the client and of the emulator
+  process, and from the latter the emulator's capacity on one core. On this 2-core machine a
+  sequential client's rate is 1 / (client CPU + emulator CPU + loopback wake-ups), and the
+  ``httpx.Client`` layer alone costs more CPU than the whole emulator (see the printed split);
+* the same from 4 threads sharing one ``httpx.Client``, and from two client processes,
 * streamed chunks/s (2,000-chunk answers, counted as SSE events),
 * wall time of 500 concurrent requests with ``latency_ms=50`` (must not serialise), from a
   minimal asyncio HTTP/1.1 client (the server's capacity) and from ``httpx.AsyncClient`` (whose
@@ -20,26 +25,69 @@ import json
 import multiprocessing
 import threading
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
-from benchmarks.servers import ForeignCpu, emulator
+from benchmarks.servers import ForeignCpu, children_cpu_seconds, emulator
 
 HEADERS = {"Authorization": "Bearer bench-key"}
 CHAT = {"model": "MiniMax-M2.7", "messages": [{"role": "user", "content": "What is 7 times 8?"}]}
 MAX_REQUESTS = 200_000
 
 
-def non_stream_sequential(base: str, seconds: float) -> float:
+@dataclass(frozen=True)
+class Sequential:
+    rate: float  # requests/s
+    client_us: float  # this process's CPU per request
+    emulator_us: float | None  # the emulator process's CPU per request (None: unknown)
+
+
+def _measure(call: Callable[[], None], seconds: float) -> Sequential:
+    for _ in range(50):  # warm-up
+        call()
+    server_start, cpu_start = children_cpu_seconds(), time.process_time()
+    count, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds and count < MAX_REQUESTS:
+        call()
+        count += 1
+    elapsed = time.perf_counter() - start
+    client_us = (time.process_time() - cpu_start) / count * 1e6
+    server_end = children_cpu_seconds()
+    emulator_us = None
+    if server_start is not None and server_end is not None:
+        emulator_us = (server_end - server_start) / count * 1e6
+    return Sequential(count / elapsed, client_us, emulator_us)
+
+
+def non_stream_sequential(base: str, seconds: float) -> Sequential:
+    """One ``httpx.Client``, one request after another, as a script would call it."""
+
+    def call() -> None:
+        client.post("/v1/chat/completions", json=CHAT).raise_for_status()
+
     with httpx.Client(base_url=base, headers=HEADERS) as client:
-        for _ in range(50):  # warm-up
-            client.post("/v1/chat/completions", json=CHAT).raise_for_status()
-        count, start = 0, time.perf_counter()
-        while time.perf_counter() - start < seconds and count < MAX_REQUESTS:
-            client.post("/v1/chat/completions", json=CHAT).raise_for_status()
-            count += 1
-        return count / (time.perf_counter() - start)
+        return _measure(call, seconds)
+
+
+def non_stream_transport(base: str, seconds: float) -> Sequential:
+    """httpx without its client layer: one ``HTTPTransport`` (one keep-alive connection) sending
+    one prepared request again and again; the response is read in full and checked."""
+    request = httpx.Request("POST", base + "/v1/chat/completions", json=CHAT, headers=HEADERS)
+
+    def call() -> None:
+        response = transport.handle_request(request)
+        try:
+            response.read()
+        finally:
+            response.close()
+        if response.status_code != 200:
+            raise RuntimeError(f"emulator answered {response.status_code}: {response.content!r}")
+
+    with httpx.HTTPTransport() as transport:
+        return _measure(call, seconds)
 
 
 def non_stream_threads(base: str, seconds: float, threads: int = 4) -> float:
@@ -63,7 +111,7 @@ def non_stream_threads(base: str, seconds: float, threads: int = 4) -> float:
 
 
 def _process_worker(base: str, seconds: float, queue: Any) -> None:
-    queue.put(non_stream_sequential(base, seconds))
+    queue.put(non_stream_sequential(base, seconds).rate)
 
 
 def non_stream_processes(base: str, seconds: float, processes: int = 2) -> float:
@@ -139,6 +187,20 @@ async def burst(base: str, concurrency: int = 500, latency_ms: int = 50) -> floa
     return elapsed
 
 
+def _sequential(results: list[Sequential]) -> str:
+    """Median over the rounds (and their range); the CPU split is the median round's."""
+    ranked = sorted(results, key=lambda result: result.rate)
+    mid = ranked[len(ranked) // 2]
+    line = (
+        f"{mid.rate:6.0f} req/s (rounds {ranked[0].rate:.0f}–{ranked[-1].rate:.0f}); "
+        f"CPU per request: client {mid.client_us:4.0f} µs"
+    )
+    if mid.emulator_us is None:
+        return line
+    capacity = 1e6 / mid.emulator_us if mid.emulator_us else float("inf")
+    return line + f", emulator {mid.emulator_us:4.0f} µs (= {capacity:,.0f} req/s on one core)"
+
+
 def _others(cpu: ForeignCpu) -> str:
     """How much CPU other processes used since the last line (the machine may be shared)."""
     used = cpu.lap()
@@ -156,27 +218,41 @@ def cpu_reference() -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=3.0, help="duration of each loop")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="interleaved rounds of the sequential loops (median)"
+    )
     args = parser.parse_args()
     with emulator() as base:
         print(f"emulator at {base}; CPU reference loop {cpu_reference():.3f} s (lower is faster)")
         cpu = ForeignCpu()
-        rate = non_stream_sequential(base, args.seconds)
-        print(f"non-stream, 1 client sequential : {rate:8.0f} req/s{_others(cpu)}")
+        measures = {
+            "httpx.Client.post ": non_stream_sequential,
+            "httpx.HTTPTransport": non_stream_transport,
+        }
+        runs: dict[str, list[Sequential]] = {label: [] for label in measures}
+        for round_no in range(args.rounds):  # interleaved, so a slow spell hits both
+            order = list(measures) if round_no % 2 == 0 else list(measures)[::-1]
+            for label in order:
+                runs[label].append(measures[label](base, args.seconds))
+        others = _others(cpu)  # over all rounds of both
+        for label, results in runs.items():
+            print(f"non-stream, {label}, sequential : {_sequential(results)}{others}")
         rate = non_stream_threads(base, args.seconds)
-        print(f"non-stream, 4 threads, 1 client : {rate:8.0f} req/s{_others(cpu)}")
+        print(f"non-stream, 4 threads sharing 1 httpx.Client : {rate:6.0f} req/s{_others(cpu)}")
         rate = non_stream_processes(base, args.seconds)
-        print(f"non-stream, 2 client processes  : {rate:8.0f} req/s{_others(cpu)}")
+        print(f"non-stream, 2 processes, 1 httpx.Client each : {rate:6.0f} req/s{_others(cpu)}")
         chunk_rate, requests = stream_chunks(base, args.seconds)
         print(
-            f"stream, 2,000-chunk answers      : {chunk_rate:8.0f} chunks/s "
+            f"stream, 2,000-chunk answers                    : {chunk_rate:6.0f} chunks/s "
             f"({requests} streams){_others(cpu)}"
         )
         elapsed = asyncio.run(burst_raw(base))
         print(
-            f"500 concurrent x latency_ms=50   : {elapsed:8.3f} s wall, raw asyncio{_others(cpu)}"
+            f"500 concurrent x latency_ms=50, raw asyncio    : {elapsed:6.3f} s wall{_others(cpu)}"
         )
         elapsed = asyncio.run(burst(base))
-        print(f"500 concurrent x latency_ms=50   : {elapsed:8.3f} s wall, httpx{_others(cpu)}")
+        label = "500 concurrent x latency_ms=50, httpx          "
+        print(f"{label}: {elapsed:6.3f} s wall{_others(cpu)}")
         print(f"CPU reference loop at the end: {cpu_reference():.3f} s")
 
 

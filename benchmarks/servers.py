@@ -97,6 +97,28 @@ def replay_stats(url: str) -> dict[str, int]:
     return stats
 
 
+def _live_children_ticks() -> int:
+    """user + system clock ticks of this process's live children (servers, workers)."""
+    me, ticks = str(os.getpid()), 0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if stat[1] == me:
+                ticks += int(stat[11]) + int(stat[12])
+    return ticks
+
+
+def children_cpu_seconds() -> float | None:
+    """CPU seconds used so far by this process's live children (Linux /proc only, else None)."""
+    try:
+        return _live_children_ticks() / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 class ForeignCpu:
     """CPU seconds used by processes other than this one and its children (Linux /proc only).
 
@@ -112,18 +134,10 @@ class ForeignCpu:
         try:
             values = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
             busy = sum(values) - values[3] - values[4]  # minus idle and iowait
-            me = os.getpid()
-            fields = Path(f"/proc/{me}/stat").read_text().rsplit(")", 1)[1].split()
+            fields = Path(f"/proc/{os.getpid()}/stat").read_text().rsplit(")", 1)[1].split()
             # our own time, plus children already reaped (cutime, cstime)
             mine = int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])
-            for entry in Path("/proc").iterdir():
-                if entry.name.isdigit():
-                    try:
-                        stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-                    except OSError:
-                        continue
-                    if stat[1] == str(me):  # live children (servers, workers)
-                        mine += int(stat[11]) + int(stat[12])
+            mine += _live_children_ticks()
         except (OSError, IndexError, ValueError):
             return None
         return busy, mine
