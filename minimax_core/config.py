@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Collection
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
@@ -55,8 +56,13 @@ def normalise_base_url(url: str) -> str:
     return _SUFFIXES.sub("", url.rstrip("/"))
 
 
-def env_defaults(api: str = "openai") -> dict[str, str]:
-    """Config values found in the environment, by field name (only the variables that are set)."""
+def env_defaults(api: str = "openai", given: Collection[str] = ()) -> dict[str, str]:
+    """Config values found in the environment for the fields not ``given`` explicitly, by field
+    name (only the variables that are set).
+
+    An explicit ``region`` also keeps ``MINIMAX_BASE_URL`` out: both name the host, and an
+    argument wins over the environment (``region="cn"`` must not be sent to a host from the env).
+    """
     dashscope = api == "dashscope"
     names = {
         "api_key": "DASHSCOPE_API_KEY" if dashscope else "MINIMAX_API_KEY",
@@ -64,7 +70,12 @@ def env_defaults(api: str = "openai") -> dict[str, str]:
         "region": "MINIMAX_REGION",
         "group_id": "MINIMAX_GROUP_ID",
     }
-    return {field: os.environ[var] for field, var in names.items() if os.environ.get(var)}
+    skip = set(given) | ({"base_url"} if "region" in given else set())
+    return {
+        field: os.environ[var]
+        for field, var in names.items()
+        if field not in skip and os.environ.get(var)
+    }
 
 
 class ClientConfig(BaseModel):
@@ -108,8 +119,9 @@ class ClientConfig(BaseModel):
     ) -> ClientConfig:
         """Build a config, filling what was not given from the environment."""
         given = {"api_key": api_key, "region": region, "base_url": base_url, "group_id": group_id}
-        values: dict[str, object] = {"api": api, **env_defaults(api), **rest}
-        values.update({k: v for k, v in given.items() if v is not None})
+        explicit = {k: v for k, v in given.items() if v is not None}
+        values: dict[str, object] = {"api": api, **env_defaults(api, explicit), **rest}
+        values.update(explicit)
         return cls.model_validate(values)
 
     @property

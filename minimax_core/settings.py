@@ -72,9 +72,12 @@ class ClientSettings(BaseModel):
             return values
         values = dict(values)
         api = values.get("api")
-        for field, value in env_defaults(api if isinstance(api, str) else "openai").items():
-            if all(values.get(name) is None for name in _ALIASES[field]):
-                values[field] = value
+        given = [
+            field
+            for field, names in _ALIASES.items()
+            if any(values.get(name) is not None for name in names)
+        ]
+        values.update(env_defaults(api if isinstance(api, str) else "openai", given))
         region = values.get("region")
         if isinstance(region, str):
             values["region"] = _REGIONS.get(region.strip().lower(), region)

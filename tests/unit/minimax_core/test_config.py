@@ -39,6 +39,21 @@ def test_explicit_values_beat_the_environment(monkeypatch: pytest.MonkeyPatch) -
     assert ClientConfig.from_env(region="global").region == "global"
 
 
+def test_an_explicit_region_beats_a_base_url_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("MINIMAX_BASE_URL", "http://env-host:1")
+    assert ClientConfig.from_env(region="cn").chat_url == (
+        "https://api.minimaxi.com/v1/chat/completions"
+    )
+    # both from the environment: the more specific base URL wins; an explicit base URL always does
+    monkeypatch.setenv("MINIMAX_REGION", "cn")
+    assert ClientConfig.from_env().host == "http://env-host:1"
+    assert (
+        ClientConfig.from_env(region="global", base_url="http://given:2").host == "http://given:2"
+    )
+
+
 def test_empty_environment_variables_count_as_unset(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MINIMAX_API_KEY", "")
     monkeypatch.setenv("MINIMAX_REGION", "")
@@ -91,6 +106,9 @@ def test_env_defaults_reports_only_what_is_set(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("DASHSCOPE_API_KEY", "d")
     assert env_defaults("openai") == {"api_key": "k"}
     assert env_defaults("dashscope") == {"api_key": "d"}
+    monkeypatch.setenv("MINIMAX_BASE_URL", "http://env-host")
+    assert env_defaults("openai", given=["api_key"]) == {"base_url": "http://env-host"}
+    assert env_defaults("openai", given=["region"]) == {"api_key": "k"}
 
 
 # --- base URL forms -------------------------------------------------------------------------

@@ -64,6 +64,15 @@ def test_explicit_values_and_their_aliases_beat_the_environment(
     assert config.chat_url == "https://a.example/v1/text/chatcompletion_v2?GroupId=1"
 
 
+def test_an_explicit_region_beats_a_base_url_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("MINIMAX_BASE_URL", "http://env-host")
+    assert client_of(Model(region="cn")).config.host == "https://api.minimaxi.com"
+    assert client_of(Model()).config.host == "http://env-host"
+    assert client_of(Model(region="cn", base_url="http://given")).config.host == "http://given"
+
+
 @pytest.mark.parametrize(
     ("value", "host"), [("cn", "https://api.minimaxi.com"), ("INTL", "https://api.minimax.io")]
 )
