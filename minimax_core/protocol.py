@@ -8,6 +8,7 @@ carrier through :func:`~minimax_core.wire.error_from_body`: an HTTP error status
 from __future__ import annotations
 
 from minimax_core.errors import (
+    APITimeoutError,
     MalformedResponseError,
     MiniMaxError,
     StreamInterruptedError,
@@ -146,8 +147,9 @@ class ChatStreamDecoder:
 
     def interrupted(self, cause: MiniMaxError, *, delivered: bool = True) -> MiniMaxError:
         if delivered:
+            what = "went silent" if isinstance(cause, APITimeoutError) else "broke"
             message = (
-                f"The connection to MiniMax broke in the middle of the answer ({cause}). The "
+                f"The connection to MiniMax {what} in the middle of the answer ({cause}). The "
                 "partial answer is in `partial_text`; it is not retried, to avoid duplicated text."
             )
         else:

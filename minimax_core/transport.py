@@ -119,22 +119,24 @@ def _retry_delay(
     """Seconds to wait before the next attempt, or raise the error to give up with.
 
     The one retry decision of both drivers: nothing is retried once part of a stream reached
-    the caller (it would duplicate text); a stream that broke before that is retried, and when
-    the retries run out a body cut after the headers is reported as an interrupted stream.
+    the caller (it would duplicate text), and a connection that breaks or goes silent past the
+    read timeout then is reported as an interrupted stream carrying the partial answer. A stream
+    that broke before that is retried; when the retries run out, a body cut after the headers is
+    reported as an interrupted stream, and a silent one as the timeout it is.
     """
     error = as_error(exc)
     if error is None:
         raise exc
     cause = exc.__cause__ if error is exc else exc
-    cut = decoder is not None and error is not exc and not isinstance(error, APITimeoutError)
+    broken = decoder is not None and error is not exc  # the connection failed under a stream
     if delivered:
-        if cut and decoder is not None:
+        if broken and decoder is not None:
             error = decoder.interrupted(error)
         raise _redacted(error, request) from cause
     retryable = error.is_retryable or isinstance(exc, StreamInterruptedError)
     delay = policy.delay(attempt, retryable, _error_headers(exc))
     if delay is None:
-        if started and cut and decoder is not None:
+        if started and broken and decoder is not None and not isinstance(error, APITimeoutError):
             error = decoder.interrupted(error, delivered=False)
         raise _redacted(error, request) from cause
     logger.info(

@@ -289,6 +289,37 @@ def test_no_retry_after_the_first_streamed_item(runner: Runner, sleeps: list[flo
     assert sleeps == []
 
 
+def test_a_stream_that_goes_silent_mid_answer_keeps_the_partial_answer(
+    runner: Runner, sleeps: list[float]
+) -> None:
+    """A read timeout after text was shown: not retried, and the text is not lost."""
+    silent = sse_reply(
+        [sse(chunk("Hello "), done=False), sse(chunk("wor"), done=False)],
+        error=httpx.ReadTimeout("timed out", request=None),
+    )
+    server = FakeServer(silent, OK_STREAM)
+    outcome = runner.stream(make_client(server, max_retries=3), hi(), PARAMS)
+    assert isinstance(outcome.error, StreamInterruptedError)
+    assert outcome.error.partial_text == outcome.text == "Hello wor"
+    assert "went silent in the middle of the answer" in str(outcome.error)
+    assert "did not answer in time" in str(outcome.error)
+    assert isinstance(outcome.error.__cause__, httpx.ReadTimeout)
+    assert server.count == 1
+    assert sleeps == []
+
+
+def test_a_stream_silent_before_its_first_item_on_every_attempt_is_a_timeout(
+    runner: Runner, sleeps: list[float]
+) -> None:
+    """Nothing was shown: retried, then reported as the timeout it is."""
+    silent = sse_reply(sse(chunk(""), done=False), error=httpx.ReadTimeout("timed out", request=None))
+    server = FakeServer(silent)
+    outcome = runner.stream(make_client(server, max_retries=1), hi(), PARAMS)
+    assert isinstance(outcome.error, APITimeoutError)
+    assert server.count == 2
+    assert len(sleeps) == 1
+
+
 def test_a_stream_cut_cleanly_mid_answer_is_not_retried(
     runner: Runner, sleeps: list[float]
 ) -> None:
