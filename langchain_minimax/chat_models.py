@@ -326,9 +326,12 @@ class ChatMiniMax(BaseChatModel, ClientSettings):
 
     def _result(self, result: core.ChatResult, structured: bool) -> ChatResult:
         if result.tool_call_missing and not structured:
+            called = ", ".join(f"`{call.name}`" for call in result.message.tool_calls)
             raise ToolChoiceError(
-                "The model answered in text instead of calling the required tool, and no tool "
-                f"arguments could be read from its answer: {result.message.content[:200]!r}",
+                f"The model called {called} instead of the required tool."
+                if called
+                else "The model answered in text instead of calling the required tool, and no "
+                f"tool arguments could be read from its answer: {result.message.content[:200]!r}",
                 text=result.message.content,
             )
         message = to_ai_message(result, self.model_name)

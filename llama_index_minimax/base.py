@@ -58,6 +58,7 @@ def _raw(result: core.ChatResult) -> dict[str, Any]:
         "usage": usage_kwargs(result.usage),
         "empty_answer": result.empty_answer,
         "tool_call_recovered": result.tool_call_recovered,
+        "tool_call_missing": result.tool_call_missing,
     }
 
 
@@ -331,11 +332,16 @@ class MiniMax(FunctionCallingLLM, ClientSettings):
     ) -> list[ToolSelection]:
         """The response's tool calls; partial JSON (mid-stream) is parsed as far as it goes."""
         selections = tool_selections(response.message)
+        text = response.message.content or ""
         if not selections and error_on_no_tool_call:
-            text = response.message.content or ""
             raise core.ToolChoiceError(
                 "Expected at least one tool call, but the model answered in text (and no tool "
                 f"arguments could be read from it): {text[:200]!r}",
                 text=text,
+            )
+        if selections and error_on_no_tool_call and (response.raw or {}).get("tool_call_missing"):
+            called = ", ".join(f"`{selection.tool_name}`" for selection in selections)
+            raise core.ToolChoiceError(
+                f"The model called {called} instead of the required tool.", text=text
             )
         return selections

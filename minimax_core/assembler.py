@@ -193,19 +193,26 @@ class ChatAssembler:
                 "connection was closed or cut. The partial answer is in `partial_text`.",
                 partial_text=self.partial_text,
             )
-        if self._forced is not None and not self._tools:
+        if self._forced is not None and not self._holds_forced_call(self._forced):
             call = recover_call(self.partial_text, self._forced)
             if call is None:
                 self._call_missing = True
             else:
-                self._tools.add_call(call)
+                index = self._tools.add_call(call)
                 self._recovered = True
                 delta.tool_call_chunks = [
                     ToolCallChunk(
-                        index=0, id=call.id, name=call.name, arguments=call.raw_arguments or ""
+                        index=index, id=call.id, name=call.name, arguments=call.raw_arguments or ""
                     )
                 ]
         return delta
+
+    def _holds_forced_call(self, forced: ForcedTool) -> bool:
+        """Any call, or for a named ``tool_choice`` a call of that tool (MiniMax does not enforce
+        a named choice: a call of another tool does not count)."""
+        if forced.name is None:
+            return bool(self._tools)
+        return forced.name in self._tools.names()
 
     def result(self, request_id: str | None = None) -> ChatResult:
         calls, invalid = self._tools.finish()

@@ -84,10 +84,16 @@ class ToolCallAssembler:
     def __bool__(self) -> bool:
         return bool(self._calls)
 
-    def add_call(self, call: ToolCall) -> None:
-        """Add a complete call (one recovered from a text answer)."""
+    def names(self) -> set[str]:
+        """The names of the tools called so far."""
+        return {call.name for call in self._calls.values() if call.name}
+
+    def add_call(self, call: ToolCall) -> int:
+        """Add a complete call (one recovered from a text answer); returns its index."""
         raw = call.raw_arguments if call.raw_arguments is not None else json.dumps(call.arguments)
-        self._calls[max(self._calls, default=-1) + 1] = _Call(call.id, call.name, [raw])
+        index = max(self._calls, default=-1) + 1
+        self._calls[index] = _Call(call.id, call.name, [raw])
+        return index
 
     def finish(self) -> tuple[list[ToolCall], list[InvalidToolCall]]:
         calls: list[ToolCall] = []

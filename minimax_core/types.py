@@ -202,7 +202,8 @@ class ChatResult:
     empty_answer: bool = False
     #: True when a forced tool call was recovered from a text answer.
     tool_call_recovered: bool = False
-    #: True when a tool call was forced but the model answered in text holding none.
+    #: True when a tool call was forced but the answer holds none: text holding no recoverable
+    #: call, or (a named ``tool_choice``) only calls of other tools.
     tool_call_missing: bool = False
 
 

@@ -232,6 +232,21 @@ async def test_forced_call_answered_in_plain_text_raises_tool_choice_error(emula
 
 
 @pytest.mark.parametrize("call", CALLS)
+async def test_a_call_of_another_tool_than_the_named_one_raises_tool_choice_error(call):
+    """MiniMax does not enforce a named tool_choice: a call of another tool is not the answer."""
+    script = Scripted(
+        completion(tool_calls=[("call_function_5_1", "get_weather", '{"city": "Paris"}')]),
+    )
+    llm = script.chat().bind_tools([get_weather, get_time], tool_choice="get_time")
+
+    with pytest.raises(ToolChoiceError) as caught:
+        await run(llm, "What time is it in Paris?", call)
+
+    assert "The model called `get_weather` instead of the required tool." in str(caught.value)
+    assert len(script.requests) == 1
+
+
+@pytest.mark.parametrize("call", CALLS)
 async def test_unparsable_arguments_become_invalid_tool_calls(call):
     script = Scripted(
         completion(tool_calls=[("call_function_9_1", "get_weather", '{"city": "Par')]),

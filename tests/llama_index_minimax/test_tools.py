@@ -186,13 +186,14 @@ async def test_predict_and_call_runs_parallel_calls(make_llm: Any, mode: str) ->
 class TextAnswers:
     """A MiniMax stand-in that answers every request with ``content`` and records the bodies."""
 
-    def __init__(self, content: str) -> None:
+    def __init__(self, content: str, tool_calls: list[dict[str, Any]] | None = None) -> None:
         self.content = content
+        self.tool_calls = tool_calls
         self.bodies: list[dict[str, Any]] = []
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         self.bodies.append(json.loads(request.content))
-        return httpx.Response(200, json=completion_json(self.content))
+        return httpx.Response(200, json=completion_json(self.content, tool_calls=self.tool_calls))
 
     def llm(self, make_llm: Any) -> Any:
         sync_client, async_client = mock_client(self)
@@ -232,3 +233,23 @@ async def test_a_forced_call_answered_with_plain_text_is_a_clear_error(
     )
     assert result.response == "I would rather chat about the weather."
     assert result.sources == []
+
+
+@MODES
+async def test_a_call_of_another_tool_than_the_named_one_is_a_clear_error(
+    make_llm: Any, mode: str
+) -> None:
+    """MiniMax does not enforce a named tool_choice: a call of another tool is not the answer."""
+    call = {
+        "id": "call_function_3_1",
+        "type": "function",
+        "function": {"name": "add", "arguments": '{"a": 2, "b": 3}'},
+    }
+    server = TextAnswers("", tool_calls=[call])
+    llm = server.llm(make_llm)
+    response = await chat_with_tools(llm, TOOLS, mode, user_msg="2, 3", tool_choice="multiply")
+    assert response.raw["tool_call_missing"] is True
+    with pytest.raises(ValueError, match=r"called `add` instead of the required tool"):
+        llm.get_tool_calls_from_response(response)
+    # asked not to raise: the call the model made is returned as it is
+    assert [s[1:] for s in selections(llm, response)] == [("add", {"a": 2, "b": 3})]

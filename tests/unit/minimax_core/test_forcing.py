@@ -136,6 +136,49 @@ def test_unrecoverable_text_is_reported_as_a_missing_call(runner: Runner) -> Non
     assert result.message.content == "It is sunny in Paris."
 
 
+def test_a_call_of_another_tool_is_not_the_named_forced_call(runner: Runner) -> None:
+    """MiniMax does not enforce a named choice: the call stays, and the forced one is missing."""
+    reply = completion(
+        "\n",
+        tool_calls=[tool_call("call_function_1_1", "get_time", '{"tz": "Europe/Paris"}')],
+        finish="tool_calls",
+    )
+    result = runner.chat(make_client(FakeServer(json_reply(reply))), hi(), FORCED)
+    assert result.tool_call_missing
+    assert [c.name for c in result.message.tool_calls] == ["get_time"]
+
+
+def test_a_named_call_recovered_next_to_another_tools_call_gets_its_own_index(
+    runner: Runner,
+) -> None:
+    body = sse(
+        chunk(
+            TEXT_WITH_JSON,
+            tool_calls=[tool_call("call_function_1_1", "get_time", '{"tz": "Europe/Paris"}')],
+            finish="tool_calls",
+        )
+    )
+    outcome = runner.stream(make_client(FakeServer(sse_reply(body))), hi(), FORCED)
+    assert outcome.result is not None
+    assert outcome.result.tool_call_recovered
+    assert not outcome.result.tool_call_missing
+    assert [c.name for c in outcome.result.message.tool_calls] == ["get_time", "get_weather"]
+    pieces = [p for d in outcome.deltas for p in d.tool_call_chunks]
+    assert [(p.index, p.name) for p in pieces if p.name] == [(0, "get_time"), (1, "get_weather")]
+
+
+def test_any_call_satisfies_a_forced_any(runner: Runner) -> None:
+    reply = completion(
+        "\n",
+        tool_calls=[tool_call("call_function_1_1", "get_time", '{"tz": "Europe/Paris"}')],
+        finish="tool_calls",
+    )
+    params = ChatParams(model="MiniMax-M2.7", tools=[WEATHER, TIME], tool_choice="any")
+    result = runner.chat(make_client(FakeServer(json_reply(reply))), hi(), params)
+    assert not result.tool_call_missing
+    assert not result.tool_call_recovered
+
+
 def test_a_real_call_needs_no_recovery(runner: Runner) -> None:
     reply = completion(
         "\n",

@@ -312,7 +312,9 @@ def test_a_stream_silent_before_its_first_item_on_every_attempt_is_a_timeout(
     runner: Runner, sleeps: list[float]
 ) -> None:
     """Nothing was shown: retried, then reported as the timeout it is."""
-    silent = sse_reply(sse(chunk(""), done=False), error=httpx.ReadTimeout("timed out", request=None))
+    silent = sse_reply(
+        sse(chunk(""), done=False), error=httpx.ReadTimeout("timed out", request=None)
+    )
     server = FakeServer(silent)
     outcome = runner.stream(make_client(server, max_retries=1), hi(), PARAMS)
     assert isinstance(outcome.error, APITimeoutError)
