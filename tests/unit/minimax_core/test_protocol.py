@@ -213,6 +213,14 @@ def test_eof_before_any_finish_reason_raises_with_the_partial_text() -> None:
     assert not info.value.is_retryable
 
 
+@pytest.mark.parametrize("empty", [b"data: \n\n", b"data:\n\n", b"data:  \r\n\r\n"])
+def test_an_empty_data_event_carries_nothing_and_loses_nothing(empty: bytes) -> None:
+    """Seen as an "empty [DONE]" at the end of real streams; anywhere, it is skipped."""
+    body = sse(chunk("Hel"), done=False) + empty + sse(chunk("lo", finish="stop"), done=False)
+    _, result = decode(prepared_m27(), [body + empty])
+    assert (result.message.content, result.finish_reason) == ("Hello", "stop")
+
+
 def test_done_without_any_finish_reason_completes_the_stream() -> None:
     # `[DONE]` is the server's own end-of-answer mark: the answer is whole, without a reason.
     _, result = decode(prepared_m27(), [sse(chunk("Hello"), done=True)])
