@@ -111,7 +111,7 @@ class ChatStreamDecoder:
         if data == "[DONE]":
             self._done = True
             return None
-        if not data or data.isspace():  # an empty `data:` line (seen as an "empty [DONE]"): nothing to read
+        if not data or data.isspace():  # an empty `data:` line ("empty [DONE]"): nothing in it
             return None
         chunk = parse_chunk(data)
         _check(chunk, None if self._meta is None else ResponseMeta(200, self._meta.headers))
