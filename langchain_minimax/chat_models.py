@@ -328,7 +328,7 @@ class ChatMiniMax(BaseChatModel, ClientSettings):
         if result.tool_call_missing and not structured:
             called = ", ".join(f"`{call.name}`" for call in result.message.tool_calls)
             raise ToolChoiceError(
-                f"The model called {called} instead of the required tool."
+                f"The model called {called} instead of the required tool `{result.required_tool}`."
                 if called
                 else "The model answered in text instead of calling the required tool, and no "
                 f"tool arguments could be read from its answer: {result.message.content[:200]!r}",

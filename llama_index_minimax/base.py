@@ -59,6 +59,7 @@ def _raw(result: core.ChatResult) -> dict[str, Any]:
         "empty_answer": result.empty_answer,
         "tool_call_recovered": result.tool_call_recovered,
         "tool_call_missing": result.tool_call_missing,
+        "required_tool": result.required_tool,
     }
 
 
@@ -339,9 +340,12 @@ class MiniMax(FunctionCallingLLM, ClientSettings):
                 f"arguments could be read from it): {text[:200]!r}",
                 text=text,
             )
-        if selections and error_on_no_tool_call and (response.raw or {}).get("tool_call_missing"):
+        raw = response.raw or {}
+        if selections and error_on_no_tool_call and raw.get("tool_call_missing"):
             called = ", ".join(f"`{selection.tool_name}`" for selection in selections)
             raise core.ToolChoiceError(
-                f"The model called {called} instead of the required tool.", text=text
+                f"The model called {called} instead of the required tool "
+                f"`{raw.get('required_tool')}`.",
+                text=text,
             )
         return selections

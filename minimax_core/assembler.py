@@ -237,6 +237,7 @@ class ChatAssembler:
             empty_answer=empty,
             tool_call_recovered=self._recovered,
             tool_call_missing=self._call_missing,
+            required_tool=self._forced.name if self._forced is not None else None,
         )
 
     def _reasoning(self) -> Reasoning | None:

@@ -205,6 +205,8 @@ class ChatResult:
     #: True when a tool call was forced but the answer holds none: text holding no recoverable
     #: call, or (a named ``tool_choice``) only calls of other tools.
     tool_call_missing: bool = False
+    #: The tool a named ``tool_choice`` asked for (None: no named choice).
+    required_tool: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

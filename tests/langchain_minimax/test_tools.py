@@ -242,7 +242,9 @@ async def test_a_call_of_another_tool_than_the_named_one_raises_tool_choice_erro
     with pytest.raises(ToolChoiceError) as caught:
         await run(llm, "What time is it in Paris?", call)
 
-    assert "The model called `get_weather` instead of the required tool." in str(caught.value)
+    assert "The model called `get_weather` instead of the required tool `get_time`." in str(
+        caught.value
+    )
     assert len(script.requests) == 1
 
 

@@ -249,7 +249,7 @@ async def test_a_call_of_another_tool_than_the_named_one_is_a_clear_error(
     llm = server.llm(make_llm)
     response = await chat_with_tools(llm, TOOLS, mode, user_msg="2, 3", tool_choice="multiply")
     assert response.raw["tool_call_missing"] is True
-    with pytest.raises(ValueError, match=r"called `add` instead of the required tool"):
+    with pytest.raises(ValueError, match=r"called `add` instead of the required tool `multiply`"):
         llm.get_tool_calls_from_response(response)
     # asked not to raise: the call the model made is returned as it is
     assert [s[1:] for s in selections(llm, response)] == [("add", {"a": 2, "b": 3})]

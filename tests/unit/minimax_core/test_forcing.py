@@ -145,6 +145,7 @@ def test_a_call_of_another_tool_is_not_the_named_forced_call(runner: Runner) -> 
     )
     result = runner.chat(make_client(FakeServer(json_reply(reply))), hi(), FORCED)
     assert result.tool_call_missing
+    assert result.required_tool == "get_weather"
     assert [c.name for c in result.message.tool_calls] == ["get_time"]
 
 
