@@ -25,7 +25,7 @@ from langchain_core.messages.ai import InputTokenDetails, OutputTokenDetails, Us
 from langchain_core.messages.tool import invalid_tool_call, tool_call, tool_call_chunk
 
 import minimax_core as core
-from minimax_core.reasoning import reasoning_text_of, replayable_details
+from minimax_core import reasoning_text_of, replayable_details
 
 __all__ = ["to_ai_message", "to_chunk", "to_core_messages", "to_core_tools", "usage_metadata"]
 

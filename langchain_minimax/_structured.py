@@ -33,7 +33,7 @@ from langchain_core.runnables import Runnable, RunnableMap, RunnablePassthrough
 from langchain_core.utils.function_calling import convert_to_json_schema, convert_to_openai_tool
 from langchain_core.utils.pydantic import is_basemodel_subclass
 
-from minimax_core.forcing import json_objects
+from minimax_core import json_objects
 
 __all__ = ["Method", "structured_runnable"]
 

@@ -30,9 +30,7 @@ from langchain_minimax._convert import (
 )
 from langchain_minimax._structured import Method, structured_runnable
 from langchain_minimax.errors import ToolChoiceError, translate_errors
-from minimax_core.forcing import tool_choice_name
-from minimax_core.settings import ClientSettings
-from minimax_core.tokens import MESSAGE_OVERHEAD, estimate_tokens
+from minimax_core import MESSAGE_OVERHEAD, ClientSettings, estimate_tokens, tool_choice_name
 
 __all__ = ["ChatMiniMax"]
 

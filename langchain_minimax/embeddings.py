@@ -10,7 +10,7 @@ from langchain_core.embeddings import Embeddings
 from pydantic import ConfigDict, Field
 
 from langchain_minimax.errors import translate_errors
-from minimax_core.settings import ClientSettings
+from minimax_core import ClientSettings
 
 __all__ = ["MiniMaxEmbeddings"]
 

@@ -25,7 +25,7 @@ from llama_index.core.llms.llm import ToolSelection
 from llama_index.core.llms.utils import parse_partial_json
 
 import minimax_core as core
-from minimax_core.reasoning import replayable_details
+from minimax_core import replayable_details
 
 __all__ = [
     "PROVIDER",

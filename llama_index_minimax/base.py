@@ -40,8 +40,7 @@ from llama_index_minimax._convert import (
     tool_selections,
     usage_kwargs,
 )
-from minimax_core.forcing import tool_choice_name
-from minimax_core.settings import ClientSettings
+from minimax_core import ClientSettings, tool_choice_name
 
 if TYPE_CHECKING:
     from llama_index.core.tools.types import BaseTool

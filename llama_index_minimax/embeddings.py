@@ -8,7 +8,7 @@ import weakref
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.bridge.pydantic import Field, PrivateAttr
 
-from minimax_core.settings import ClientSettings
+from minimax_core import ClientSettings
 
 __all__ = ["MiniMaxEmbedding"]
 

@@ -14,21 +14,43 @@ from typing import TYPE_CHECKING, Any
 from minimax_core._version import __version__
 
 if TYPE_CHECKING:
-    from minimax_core.assembler import (
+    from minimax_core._assembler import (
         EmptyAnswerWarning,
     )
-    from minimax_core.catalog import (
+    from minimax_core._catalog import (
         CATALOG,
         ModelInfo,
         model_info,
     )
-    from minimax_core.client import (
+    from minimax_core._client import (
         AsyncChatStream,
         ChatStream,
         MiniMaxClient,
     )
-    from minimax_core.config import (
+    from minimax_core._config import (
         ClientConfig,
+    )
+    from minimax_core._forcing import json_objects, tool_choice_name
+    from minimax_core._reasoning import reasoning_text_of, replayable_details
+    from minimax_core._settings import ClientSettings
+    from minimax_core._tokens import MESSAGE_OVERHEAD, estimate_tokens
+    from minimax_core._types import (
+        AssistantMessage,
+        ChatDelta,
+        ChatMessage,
+        ChatParams,
+        ChatResult,
+        ImagePart,
+        InvalidToolCall,
+        Reasoning,
+        SystemMessage,
+        TextPart,
+        TokenUsage,
+        ToolCall,
+        ToolCallChunk,
+        ToolDefinition,
+        ToolMessage,
+        UserMessage,
     )
     from minimax_core.errors import (
         APIConnectionError,
@@ -49,34 +71,23 @@ if TYPE_CHECKING:
         StreamInterruptedError,
         ToolChoiceError,
     )
-    from minimax_core.types import (
-        AssistantMessage,
-        ChatDelta,
-        ChatMessage,
-        ChatParams,
-        ChatResult,
-        ImagePart,
-        InvalidToolCall,
-        Reasoning,
-        SystemMessage,
-        TextPart,
-        TokenUsage,
-        ToolCall,
-        ToolCallChunk,
-        ToolDefinition,
-        ToolMessage,
-        UserMessage,
-    )
 
 _EXPORTS: dict[str, str] = {
-    "EmptyAnswerWarning": "minimax_core.assembler",
-    "CATALOG": "minimax_core.catalog",
-    "ModelInfo": "minimax_core.catalog",
-    "model_info": "minimax_core.catalog",
-    "AsyncChatStream": "minimax_core.client",
-    "ChatStream": "minimax_core.client",
-    "MiniMaxClient": "minimax_core.client",
-    "ClientConfig": "minimax_core.config",
+    "ClientSettings": "minimax_core._settings",
+    "tool_choice_name": "minimax_core._forcing",
+    "json_objects": "minimax_core._forcing",
+    "estimate_tokens": "minimax_core._tokens",
+    "MESSAGE_OVERHEAD": "minimax_core._tokens",
+    "reasoning_text_of": "minimax_core._reasoning",
+    "replayable_details": "minimax_core._reasoning",
+    "EmptyAnswerWarning": "minimax_core._assembler",
+    "CATALOG": "minimax_core._catalog",
+    "ModelInfo": "minimax_core._catalog",
+    "model_info": "minimax_core._catalog",
+    "AsyncChatStream": "minimax_core._client",
+    "ChatStream": "minimax_core._client",
+    "MiniMaxClient": "minimax_core._client",
+    "ClientConfig": "minimax_core._config",
     "APIConnectionError": "minimax_core.errors",
     "APIStatusError": "minimax_core.errors",
     "APITimeoutError": "minimax_core.errors",
@@ -94,26 +105,27 @@ _EXPORTS: dict[str, str] = {
     "ServerError": "minimax_core.errors",
     "StreamInterruptedError": "minimax_core.errors",
     "ToolChoiceError": "minimax_core.errors",
-    "AssistantMessage": "minimax_core.types",
-    "ChatDelta": "minimax_core.types",
-    "ChatMessage": "minimax_core.types",
-    "ChatParams": "minimax_core.types",
-    "ChatResult": "minimax_core.types",
-    "ImagePart": "minimax_core.types",
-    "InvalidToolCall": "minimax_core.types",
-    "Reasoning": "minimax_core.types",
-    "SystemMessage": "minimax_core.types",
-    "TextPart": "minimax_core.types",
-    "TokenUsage": "minimax_core.types",
-    "ToolCall": "minimax_core.types",
-    "ToolCallChunk": "minimax_core.types",
-    "ToolDefinition": "minimax_core.types",
-    "ToolMessage": "minimax_core.types",
-    "UserMessage": "minimax_core.types",
+    "AssistantMessage": "minimax_core._types",
+    "ChatDelta": "minimax_core._types",
+    "ChatMessage": "minimax_core._types",
+    "ChatParams": "minimax_core._types",
+    "ChatResult": "minimax_core._types",
+    "ImagePart": "minimax_core._types",
+    "InvalidToolCall": "minimax_core._types",
+    "Reasoning": "minimax_core._types",
+    "SystemMessage": "minimax_core._types",
+    "TextPart": "minimax_core._types",
+    "TokenUsage": "minimax_core._types",
+    "ToolCall": "minimax_core._types",
+    "ToolCallChunk": "minimax_core._types",
+    "ToolDefinition": "minimax_core._types",
+    "ToolMessage": "minimax_core._types",
+    "UserMessage": "minimax_core._types",
 }
 
 __all__ = [
     "CATALOG",
+    "MESSAGE_OVERHEAD",
     "APIConnectionError",
     "APIStatusError",
     "APITimeoutError",
@@ -126,6 +138,7 @@ __all__ = [
     "ChatResult",
     "ChatStream",
     "ClientConfig",
+    "ClientSettings",
     "ContentFilterError",
     "ContextOverflowError",
     "EmptyAnswerWarning",
@@ -154,7 +167,12 @@ __all__ = [
     "ToolMessage",
     "UserMessage",
     "__version__",
+    "estimate_tokens",
+    "json_objects",
     "model_info",
+    "reasoning_text_of",
+    "replayable_details",
+    "tool_choice_name",
 ]
 
 

@@ -17,10 +17,10 @@ from typing import Any
 import httpx
 
 from minimax_core import ChatDelta, ChatParams, ChatResult, MiniMaxClient, MiniMaxError
-from minimax_core.protocol import ChatStreamDecoder
-from minimax_core.request import PreparedChat, prepare_chat
-from minimax_core.transport import ResponseMeta
-from minimax_core.types import ChatMessage, UserMessage
+from minimax_core._protocol import ChatStreamDecoder
+from minimax_core._request import PreparedChat, prepare_chat
+from minimax_core._transport import ResponseMeta
+from minimax_core._types import ChatMessage, UserMessage
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 STREAMS = FIXTURES / "streams"

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from minimax_core import EmptyAnswerWarning, StreamInterruptedError
-from minimax_core.assembler import ChatAssembler, token_usage
-from minimax_core.types import ChatDelta, ChatResult
-from minimax_core.wire import Usage, parse_chunk
+from minimax_core._assembler import ChatAssembler, token_usage
+from minimax_core._types import ChatDelta, ChatResult
+from minimax_core._wire import Usage, parse_chunk
 
 from .support import chunk, completion, detail, tool_call, usage
 

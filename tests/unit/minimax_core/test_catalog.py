@@ -7,7 +7,7 @@ import json
 import pytest
 
 from minimax_core import CATALOG, ChatParams, UserMessage, model_info
-from minimax_core.request import prepare_chat
+from minimax_core._request import prepare_chat
 
 from .support import CAPTURES
 

@@ -21,7 +21,7 @@ from minimax_core import (
     ToolDefinition,
     UserMessage,
 )
-from minimax_core.client import embedding_batches
+from minimax_core._client import embedding_batches
 
 from .support import (
     CAPTURES,

@@ -6,7 +6,7 @@ import pydantic
 import pytest
 
 from minimax_core import AuthenticationError, ChatParams, ClientConfig, MiniMaxClient
-from minimax_core.config import env_defaults, normalise_base_url
+from minimax_core._config import env_defaults, normalise_base_url
 
 from .support import KEY, FakeServer, Runner, completion, hi, json_reply, make_client
 

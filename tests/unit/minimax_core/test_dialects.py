@@ -16,10 +16,10 @@ from minimax_core import (
     ToolMessage,
     UserMessage,
 )
-from minimax_core.dialects import DIALECTS
-from minimax_core.protocol import interpret_chat
-from minimax_core.request import prepare_chat
-from minimax_core.types import ChatMessage
+from minimax_core._dialects import DIALECTS
+from minimax_core._protocol import interpret_chat
+from minimax_core._request import prepare_chat
+from minimax_core._types import ChatMessage
 
 from .support import decode, detail, meta, stream_fixture
 

@@ -34,12 +34,12 @@ from minimax_core import (
     StreamInterruptedError,
     ToolChoiceError,
 )
+from minimax_core._protocol import ChatStreamDecoder, interpret_chat, interpret_embeddings
+from minimax_core._request import prepare_chat
+from minimax_core._transport import as_error
+from minimax_core._types import UserMessage
+from minimax_core._wire import error_from_body
 from minimax_core.errors import classify, code_from_message
-from minimax_core.protocol import ChatStreamDecoder, interpret_chat, interpret_embeddings
-from minimax_core.request import prepare_chat
-from minimax_core.transport import as_error
-from minimax_core.types import UserMessage
-from minimax_core.wire import error_from_body
 
 from .support import (
     KEY,

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from minimax_core import ChatParams, ToolDefinition
-from minimax_core.forcing import ForcedTool, forcing_instruction, recover_call, tool_choice_name
+from minimax_core._forcing import ForcedTool, forcing_instruction, recover_call, tool_choice_name
 
 from .support import (
     FakeServer,

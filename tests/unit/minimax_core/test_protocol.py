@@ -24,7 +24,7 @@ from minimax_core import (
     MalformedResponseError,
     StreamInterruptedError,
 )
-from minimax_core.protocol import ChatStreamDecoder, interpret_chat, interpret_embeddings
+from minimax_core._protocol import ChatStreamDecoder, interpret_chat, interpret_embeddings
 
 from .support import (
     STREAM_NAMES,

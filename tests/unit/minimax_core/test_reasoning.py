@@ -7,7 +7,7 @@ from typing import Any
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from minimax_core.reasoning import ReasoningDetailsAccumulator, SnapshotAccumulator
+from minimax_core._reasoning import ReasoningDetailsAccumulator, SnapshotAccumulator
 
 from .support import detail
 
@@ -167,7 +167,7 @@ def test_a_repeated_snapshot_adds_nothing() -> None:
 
 
 def test_replayable_details_keep_our_items_and_minimax_formats_only() -> None:
-    from minimax_core.reasoning import replayable_details
+    from minimax_core._reasoning import replayable_details
 
     ours = [{"type": "reasoning.text", "format": "anything", "text": "t"}]
     assert replayable_details(ours, ours=True) == ours

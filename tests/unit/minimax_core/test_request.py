@@ -20,8 +20,8 @@ from minimax_core import (
     ToolMessage,
     UserMessage,
 )
-from minimax_core.request import normalise_thinking, prepare_chat
-from minimax_core.types import ChatMessage
+from minimax_core._request import normalise_thinking, prepare_chat
+from minimax_core._types import ChatMessage
 
 from .support import FakeServer, Runner, completion, json_reply, make_client
 

@@ -25,7 +25,7 @@ from minimax_core import (
     ServerError,
     StreamInterruptedError,
 )
-from minimax_core.retry import RetryPolicy, retry_after_seconds
+from minimax_core._retry import RetryPolicy, retry_after_seconds
 
 from .support import (
     FakeServer,

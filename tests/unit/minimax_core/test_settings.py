@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from minimax_core import MiniMaxClient
-from minimax_core.settings import ClientSettings
+from minimax_core._settings import ClientSettings
 
 from .support import KEY
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from minimax_core.sse import SSEDecoder, SSEEvent
+from minimax_core._sse import SSEDecoder, SSEEvent
 
 from .support import split_at
 

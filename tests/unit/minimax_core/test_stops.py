@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from minimax_core import ChatParams, UserMessage
-from minimax_core.protocol import interpret_chat
-from minimax_core.request import prepare_chat
-from minimax_core.stops import StopMatcher
+from minimax_core._protocol import interpret_chat
+from minimax_core._request import prepare_chat
+from minimax_core._stops import StopMatcher
 
 from .support import chunk, completion, decode, meta, split_text, sse
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from minimax_core.think import ThinkSplitter
+from minimax_core._think import ThinkSplitter
 
 from .support import split_text
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from minimax_core.tokens import estimate_tokens
+from minimax_core._tokens import estimate_tokens
 
 
 def test_empty_text_is_free() -> None:

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from minimax_core.toolcalls import ToolCallAssembler, parse_arguments
-from minimax_core.types import InvalidToolCall, ToolCall, ToolCallChunk
-from minimax_core.wire import ToolCallDelta
+from minimax_core._toolcalls import ToolCallAssembler, parse_arguments
+from minimax_core._types import InvalidToolCall, ToolCall, ToolCallChunk
+from minimax_core._wire import ToolCallDelta
 
 
 def frag(
@@ -166,7 +166,7 @@ def test_parse_arguments() -> None:
 
 
 def test_calls_from_history_replay_their_arguments_or_a_valid_empty_object() -> None:
-    from minimax_core.types import ToolCall
+    from minimax_core._types import ToolCall
 
     assert ToolCall.from_history("c", "f", {"a": 1}) == ToolCall("c", "f", {"a": 1})
     assert ToolCall.from_history("c", "f", '{"a": 1}') == ToolCall("c", "f", {"a": 1}, '{"a": 1}')

@@ -17,7 +17,7 @@ import pytest
 from pytest_socket import SocketBlockedError
 
 from minimax_core import ChatParams, MiniMaxClient, __version__
-from minimax_core.transport import USER_AGENT, async_pool, sync_pool
+from minimax_core._transport import USER_AGENT, async_pool, sync_pool
 
 from .support import (
     KEY,

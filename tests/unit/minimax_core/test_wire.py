@@ -8,7 +8,7 @@ import pydantic
 import pytest
 
 from minimax_core import MalformedResponseError
-from minimax_core.wire import (
+from minimax_core._wire import (
     ChatCompletion,
     ChatRequest,
     EmbeddingsRequest,

@@ -11,17 +11,17 @@ from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any, Literal
 
-from minimax_core.config import ClientConfig
+from minimax_core._config import ClientConfig
+from minimax_core._retry import RetryPolicy
+from minimax_core._types import ChatDelta, ChatMessage, ChatParams, ChatResult
 from minimax_core.errors import InvalidInputError
-from minimax_core.retry import RetryPolicy
-from minimax_core.types import ChatDelta, ChatMessage, ChatParams, ChatResult
 
 if TYPE_CHECKING:
     import httpx
 
-    from minimax_core.protocol import ChatStreamDecoder
-    from minimax_core.request import PreparedChat
-    from minimax_core.transport import AsyncDriver, HttpRequest, SyncDriver
+    from minimax_core._protocol import ChatStreamDecoder
+    from minimax_core._request import PreparedChat
+    from minimax_core._transport import AsyncDriver, HttpRequest, SyncDriver
 
 # The HTTP stack (httpx, aiohttp) and the wire models (pydantic schemas) are imported on the
 # first call, not with the package: importing an adapter stays cheap (serverless cold starts).
@@ -118,7 +118,7 @@ class MiniMaxClient:
     # -- plumbing ---------------------------------------------------------------------------
 
     def _request(self, url: str, body: bytes, stream: bool) -> HttpRequest:
-        from minimax_core.transport import USER_AGENT, HttpRequest
+        from minimax_core._transport import USER_AGENT, HttpRequest
 
         headers = {
             "User-Agent": USER_AGENT,
@@ -130,12 +130,12 @@ class MiniMaxClient:
         return HttpRequest(url=url, body=body, headers=headers, stream=stream)
 
     def _sync(self) -> SyncDriver:
-        from minimax_core.transport import SyncDriver, sync_pool
+        from minimax_core._transport import SyncDriver, sync_pool
 
         return SyncDriver(self.http_client or sync_pool(self._pool_key), self._policy)
 
     def _async(self) -> AsyncDriver:
-        from minimax_core.transport import AsyncDriver, async_pool
+        from minimax_core._transport import AsyncDriver, async_pool
 
         return AsyncDriver(self.http_async_client or async_pool(self._pool_key), self._policy)
 
@@ -143,7 +143,7 @@ class MiniMaxClient:
         self, messages: Sequence[ChatMessage], params: ChatParams, *, stream: bool
     ) -> PreparedChat:
         """Validate and shape a request without sending it (raises on bad input)."""
-        from minimax_core.request import prepare_chat
+        from minimax_core._request import prepare_chat
 
         return prepare_chat(messages, params, api=self.config.api, stream=stream)
 
@@ -156,13 +156,13 @@ class MiniMaxClient:
     # -- chat -------------------------------------------------------------------------------
 
     def chat(self, messages: Sequence[ChatMessage], params: ChatParams) -> ChatResult:
-        from minimax_core.protocol import interpret_chat
+        from minimax_core._protocol import interpret_chat
 
         prepared, request = self._chat_request(messages, params, stream=False)
         return self._sync().call(request, partial(interpret_chat, prepared))
 
     async def achat(self, messages: Sequence[ChatMessage], params: ChatParams) -> ChatResult:
-        from minimax_core.protocol import interpret_chat
+        from minimax_core._protocol import interpret_chat
 
         prepared, request = self._chat_request(messages, params, stream=False)
         return await self._async().call(request, partial(interpret_chat, prepared))
@@ -186,7 +186,7 @@ class MiniMaxClient:
     ) -> list[tuple[range, HttpRequest]]:
         if batch_size < 1:
             raise InvalidInputError(f"batch_size must be >= 1, got {batch_size}")
-        from minimax_core.wire import EmbeddingsRequest
+        from minimax_core._wire import EmbeddingsRequest
 
         if self.config.api == "dashscope":
             raise InvalidInputError(
@@ -209,7 +209,7 @@ class MiniMaxClient:
         on_progress: Callable[[int], None] | None = None,
     ) -> list[list[float]]:
         """Embed ``texts`` (``type="db"`` for documents, ``"query"`` for search queries)."""
-        from minimax_core.protocol import interpret_embeddings
+        from minimax_core._protocol import interpret_embeddings
 
         driver = self._sync()
         vectors: list[list[float]] = []
@@ -231,7 +231,7 @@ class MiniMaxClient:
     ) -> list[list[float]]:
         import asyncio
 
-        from minimax_core.protocol import interpret_embeddings
+        from minimax_core._protocol import interpret_embeddings
 
         driver = self._async()
         limit = asyncio.Semaphore(max(1, max_concurrency))
@@ -249,7 +249,7 @@ class MiniMaxClient:
 
 
 def _new_decoder(prepared: PreparedChat, decoders: list[ChatStreamDecoder]) -> ChatStreamDecoder:
-    from minimax_core.protocol import ChatStreamDecoder
+    from minimax_core._protocol import ChatStreamDecoder
 
     decoder = ChatStreamDecoder(prepared)
     decoders.append(decoder)

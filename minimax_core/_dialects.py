@@ -21,8 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from minimax_core.config import Api
-from minimax_core.types import Reasoning
+from minimax_core._config import Api
+from minimax_core._types import Reasoning
 
 __all__ = ["DIALECTS", "Dialect", "Replay"]
 

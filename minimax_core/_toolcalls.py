@@ -11,8 +11,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from minimax_core.types import InvalidToolCall, ToolCall, ToolCallChunk
-from minimax_core.wire import ToolCallDelta
+from minimax_core._types import InvalidToolCall, ToolCall, ToolCallChunk
+from minimax_core._wire import ToolCallDelta
 
 __all__ = ["ToolCallAssembler", "parse_arguments"]
 

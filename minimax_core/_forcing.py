@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from minimax_core.types import ToolCall, ToolDefinition
+from minimax_core._types import ToolCall, ToolDefinition
 
 __all__ = [
     "ForcedTool",

@@ -12,8 +12,8 @@ from typing import Any
 
 from pydantic import AliasChoices, BaseModel, Field, PrivateAttr, SecretStr, model_validator
 
-from minimax_core.client import MiniMaxClient
-from minimax_core.config import Api, ClientConfig, Region, env_defaults
+from minimax_core._client import MiniMaxClient
+from minimax_core._config import Api, ClientConfig, Region, env_defaults
 
 __all__ = ["ClientSettings"]
 

@@ -24,6 +24,7 @@ from typing import Any, Protocol, TypeVar
 
 import httpx
 
+from minimax_core._retry import RetryPolicy
 from minimax_core._version import __version__
 from minimax_core.errors import (
     APIConnectionError,
@@ -31,7 +32,6 @@ from minimax_core.errors import (
     MiniMaxError,
     StreamInterruptedError,
 )
-from minimax_core.retry import RetryPolicy
 
 __all__ = [
     "AsyncDriver",
@@ -343,7 +343,7 @@ def async_pool(key: PoolKey) -> httpx.AsyncClient:
         clients = _async[loop] = {}
     client = clients.get(key)
     if client is None:
-        from minimax_core.aio import AiohttpTransport  # aiohttp is imported on first async use
+        from minimax_core._aio import AiohttpTransport  # aiohttp is imported on first async use
 
         client = clients[key] = httpx.AsyncClient(
             timeout=_timeout(key),

@@ -1,23 +1,23 @@
 """Reading MiniMax's answers: pure interpreters for whole replies and a decoder for streams.
 
-Both end in the same :class:`~minimax_core.assembler.ChatAssembler`, and both check every error
-carrier through :func:`~minimax_core.wire.error_from_body`: an HTTP error status, an HTTP-200
+Both end in the same :class:`~minimax_core._assembler.ChatAssembler`, and both check every error
+carrier through :func:`~minimax_core._wire.error_from_body`: an HTTP error status, an HTTP-200
 ``base_resp`` failure, a JSON error answering a stream request, an error object inside a stream.
 """
 
 from __future__ import annotations
 
+from minimax_core._request import PreparedChat
+from minimax_core._sse import SSEDecoder, SSEEvent
+from minimax_core._transport import ResponseMeta
+from minimax_core._types import ChatDelta, ChatResult
+from minimax_core._wire import ChatCompletion, EmbeddingsResponse, error_from_body, parse_chunk
 from minimax_core.errors import (
     APITimeoutError,
     MalformedResponseError,
     MiniMaxError,
     StreamInterruptedError,
 )
-from minimax_core.request import PreparedChat
-from minimax_core.sse import SSEDecoder, SSEEvent
-from minimax_core.transport import ResponseMeta
-from minimax_core.types import ChatDelta, ChatResult
-from minimax_core.wire import ChatCompletion, EmbeddingsResponse, error_from_body, parse_chunk
 
 __all__ = ["ChatStreamDecoder", "interpret_chat", "interpret_embeddings"]
 

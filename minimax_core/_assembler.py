@@ -14,13 +14,12 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
-from minimax_core.errors import StreamInterruptedError
-from minimax_core.forcing import ForcedTool, recover_call
-from minimax_core.reasoning import ReasoningDetailsAccumulator, SnapshotAccumulator
-from minimax_core.stops import StopMatcher
-from minimax_core.think import ThinkSplitter
-from minimax_core.toolcalls import ToolCallAssembler
-from minimax_core.types import (
+from minimax_core._forcing import ForcedTool, recover_call
+from minimax_core._reasoning import ReasoningDetailsAccumulator, SnapshotAccumulator
+from minimax_core._stops import StopMatcher
+from minimax_core._think import ThinkSplitter
+from minimax_core._toolcalls import ToolCallAssembler
+from minimax_core._types import (
     AssistantMessage,
     ChatDelta,
     ChatResult,
@@ -28,7 +27,8 @@ from minimax_core.types import (
     TokenUsage,
     ToolCallChunk,
 )
-from minimax_core.wire import ChatCompletion, Usage
+from minimax_core._wire import ChatCompletion, Usage
+from minimax_core.errors import StreamInterruptedError
 
 __all__ = ["ChatAssembler", "EmptyAnswerWarning", "token_usage"]
 

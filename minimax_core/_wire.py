@@ -12,8 +12,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from minimax_core._reasoning import reasoning_text_of
 from minimax_core.errors import MalformedResponseError, classify
-from minimax_core.reasoning import reasoning_text_of
 
 __all__ = [
     "BaseResp",

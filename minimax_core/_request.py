@@ -18,12 +18,11 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
-from minimax_core.assembler import ChatAssembler
-from minimax_core.catalog import ModelInfo, model_info
-from minimax_core.dialects import DIALECTS, Dialect
-from minimax_core.errors import InvalidInputError
-from minimax_core.forcing import ForcedTool, forcing_instruction
-from minimax_core.types import (
+from minimax_core._assembler import ChatAssembler
+from minimax_core._catalog import ModelInfo, model_info
+from minimax_core._dialects import DIALECTS, Dialect
+from minimax_core._forcing import ForcedTool, forcing_instruction
+from minimax_core._types import (
     AssistantMessage,
     ChatMessage,
     ChatParams,
@@ -34,7 +33,8 @@ from minimax_core.types import (
     ToolMessage,
     UserMessage,
 )
-from minimax_core.wire import ChatRequest, ToolSpec, WireMessage, WireToolCall
+from minimax_core._wire import ChatRequest, ToolSpec, WireMessage, WireToolCall
+from minimax_core.errors import InvalidInputError
 
 __all__ = ["ChatParams", "InvalidInputError", "PreparedChat", "prepare_chat"]
 
