@@ -1,4 +1,5 @@
-# The README's two commands are `make demo` and `make test`; CI runs `.ci/run` (= `make test`).
+# The README's two commands are `make demo` and `make test`; CI runs `.ci/run` (= `make test`,
+# `make check`, `make test-latest`).
 # Everything sets itself up: a pinned uv in .uv/, the locked environment in .venv/.
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -9,7 +10,7 @@ BIN := $(VENV)/bin
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: demo test check bench lint fmt clean env
+.PHONY: demo test test-latest check bench lint fmt clean env
 
 $(UV):
 	@$(PYTHON) -m venv .uv
@@ -24,17 +25,40 @@ env: $(VENV)/.synced
 demo: $(VENV)/.synced
 	@$(BIN)/python examples/demo.py
 
-test: $(VENV)/.synced
-	@$(BIN)/python -m pytest -n 2 --dist loadgroup \
-		--cov=minimax_core --cov-report=term --cov-fail-under=95 \
-		--nbmake --nbmake-kernel=python3 --nbmake-timeout=180 \
-		tests notebooks
+PYTEST := -m pytest -n 2 --dist loadgroup
+NBMAKE := --nbmake --nbmake-kernel=python3 --nbmake-timeout=180
 
+test: $(VENV)/.synced
+	@$(BIN)/python $(PYTEST) \
+		--cov=minimax_core --cov-report=term --cov-fail-under=95 \
+		$(NBMAKE) tests notebooks
+
+# The second CI leg: the lock's environment in its own .venv-latest, then the frameworks we
+# integrate with upgraded to the newest versions the resolver can install (no versions named
+# here: it falls back by itself past a release whose dependencies the registry lacks), and the
+# same suite as `make test`. The coverage gate (of minimax_core, which imports no framework)
+# stays in `make test`.
+LATEST := .venv-latest
+LATEST_PACKAGES := langchain-core langchain langgraph llama-index-core langchain-tests
+
+test-latest: | $(UV)
+	@UV_PROJECT_ENVIRONMENT=$(LATEST) $(UV) sync --quiet --locked --compile-bytecode \
+		--all-extras --group dev
+	@$(UV) pip install --quiet --compile-bytecode --python $(LATEST)/bin/python \
+		$(addprefix --upgrade-package ,$(LATEST_PACKAGES)) $(LATEST_PACKAGES)
+	@echo "test-latest runs with:"
+	@$(UV) pip show --python $(LATEST)/bin/python $(LATEST_PACKAGES) | \
+		grep -E '^(Name|Version):' | paste - -
+	@$(LATEST)/bin/python $(PYTEST) $(NBMAKE) tests notebooks
+
+# ruff (lint, complexity C90 <= 15, format), mypy (strict for the packages; the tests and tools
+# too), import-linter's contracts, and tools/check_sizes.py (modules <= 500 lines, functions <= 60).
 check: $(VENV)/.synced
 	@$(BIN)/ruff check .
 	@$(BIN)/ruff format --check .
 	@$(BIN)/mypy
 	@$(BIN)/lint-imports
+	@$(BIN)/python tools/check_sizes.py
 
 fmt: $(VENV)/.synced
 	@$(BIN)/ruff format .
@@ -49,4 +73,4 @@ bench: | $(UV)
 	@.venv-bench/bin/python -m benchmarks $(BENCH_ARGS)
 
 clean:
-	rm -rf .uv $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov
+	rm -rf .uv $(VENV) $(LATEST) .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov

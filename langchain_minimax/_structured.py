@@ -94,6 +94,10 @@ class _LenientPydanticParser(PydanticOutputParser):  # type: ignore[type-arg]
             return None if found is None else self.pydantic_object.model_validate(found)
 
 
+_Parser = Runnable[BaseMessage, Any]
+_Model = Runnable[LanguageModelInput, BaseMessage]
+
+
 def structured_runnable(
     *,
     schema: Any,
@@ -101,8 +105,8 @@ def structured_runnable(
     include_raw: bool,
     strict: bool | None,
     native_json_schema: bool,
-    bind: Callable[..., Runnable[LanguageModelInput, BaseMessage]],
-    bind_tools: Callable[..., Runnable[LanguageModelInput, BaseMessage]],
+    bind: Callable[..., _Model],
+    bind_tools: Callable[..., _Model],
 ) -> Runnable[LanguageModelInput, Any]:
     if schema is None and method != "json_mode":
         raise ValueError(f"schema is required for method={method!r}")
@@ -114,36 +118,14 @@ def structured_runnable(
         "kwargs": {"method": method, "strict": strict},
         "schema": convert_to_openai_tool(schema) if schema is not None else None,
     }
-    parser: Runnable[BaseMessage, Any]
+    parser: _Parser
     if method == "function_calling":
-        name = convert_to_openai_tool(schema)["function"]["name"]
-        llm = bind_tools(
-            [schema],
-            tool_choice=name,
-            structured_output=True,
+        llm, parser = _function_calling(schema, is_pydantic, output_format, bind_tools)
+    elif method in ("json_schema", "json_mode"):
+        llm = bind(
+            response_format=_response_format(method, schema),
             ls_structured_output_format=output_format,
         )
-        if is_pydantic:
-            parser = _RequiredPydanticToolsParser(tools=[schema], first_tool_only=True)
-        else:
-            parser = _RequiredKeyToolsParser(key_name=name, first_tool_only=True)
-    elif method == "json_schema":
-        json_schema = convert_to_json_schema(schema)
-        name = str(json_schema.get("title") or "output").replace(" ", "_")
-        response_format: dict[str, Any] = {
-            "type": "json_schema",
-            "json_schema": {"name": name[:64], "schema": json_schema},
-        }
-        llm = bind(response_format=response_format, ls_structured_output_format=output_format)
-        parser = (
-            _LenientPydanticParser(pydantic_object=schema) if is_pydantic else _LenientJsonParser()
-        )
-    elif method == "json_mode":
-        response_format = {
-            "type": "json_object",
-            "schema": convert_to_json_schema(schema) if schema is not None else None,
-        }
-        llm = bind(response_format=response_format, ls_structured_output_format=output_format)
         parser = (
             _LenientPydanticParser(pydantic_object=schema) if is_pydantic else _LenientJsonParser()
         )
@@ -151,12 +133,44 @@ def structured_runnable(
         raise ValueError(
             f"method must be 'function_calling', 'json_schema' or 'json_mode', got {method!r}"
         )
-    if include_raw:
-        parse = RunnablePassthrough.assign(
-            parsed=itemgetter("raw") | parser, parsing_error=lambda _: None
-        )
-        fallback = RunnablePassthrough.assign(parsed=lambda _: None)
-        return RunnableMap(raw=llm) | parse.with_fallbacks(
-            [fallback], exception_key="parsing_error"
-        )
-    return llm | parser
+    return _with_raw(llm, parser) if include_raw else llm | parser
+
+
+def _function_calling(
+    schema: Any, is_pydantic: bool, output_format: dict[str, Any], bind_tools: Callable[..., _Model]
+) -> tuple[_Model, _Parser]:
+    """The schema bound as a tool and forced; a reply with no call raises."""
+    name = convert_to_openai_tool(schema)["function"]["name"]
+    llm = bind_tools(
+        [schema],
+        tool_choice=name,
+        structured_output=True,
+        ls_structured_output_format=output_format,
+    )
+    parser: _Parser
+    if is_pydantic:
+        parser = _RequiredPydanticToolsParser(tools=[schema], first_tool_only=True)
+    else:
+        parser = _RequiredKeyToolsParser(key_name=name, first_tool_only=True)
+    return llm, parser
+
+
+def _response_format(method: Method, schema: Any) -> dict[str, Any]:
+    """``response_format`` for ``json_schema`` (enforced natively) or ``json_mode``."""
+    if method == "json_schema":
+        json_schema = convert_to_json_schema(schema)
+        name = str(json_schema.get("title") or "output").replace(" ", "_")
+        return {"type": "json_schema", "json_schema": {"name": name[:64], "schema": json_schema}}
+    return {
+        "type": "json_object",
+        "schema": convert_to_json_schema(schema) if schema is not None else None,
+    }
+
+
+def _with_raw(llm: _Model, parser: _Parser) -> Runnable[LanguageModelInput, Any]:
+    """``{"raw", "parsed", "parsing_error"}``: a parsing error is returned, not raised."""
+    parse = RunnablePassthrough.assign(
+        parsed=itemgetter("raw") | parser, parsing_error=lambda _: None
+    )
+    fallback = RunnablePassthrough.assign(parsed=lambda _: None)
+    return RunnableMap(raw=llm) | parse.with_fallbacks([fallback], exception_key="parsing_error")

@@ -19,9 +19,10 @@ from minimax_core.errors import InvalidInputError
 if TYPE_CHECKING:
     import httpx
 
+    from minimax_core._http import HttpRequest
+    from minimax_core._io import AsyncDriver, SyncDriver
     from minimax_core._protocol import ChatStreamDecoder
     from minimax_core._request import PreparedChat
-    from minimax_core._transport import AsyncDriver, HttpRequest, SyncDriver
 
 # The HTTP stack (httpx, aiohttp) and the wire models (pydantic schemas) are imported on the
 # first call, not with the package: importing an adapter stays cheap (serverless cold starts).
@@ -48,9 +49,9 @@ def embedding_batches(texts: Sequence[str], batch_size: int, max_batch_chars: in
 class ChatStream:
     """Iterate for :class:`ChatDelta` items; ``result`` holds the whole answer afterwards."""
 
-    def __init__(self, items: Iterator[ChatDelta], decoders: list[ChatStreamDecoder]) -> None:
+    def __init__(self, items: Iterator[ChatDelta], decoder: ChatStreamDecoder) -> None:
         self._items = items
-        self._decoders = decoders
+        self._decoder = decoder
 
     def __iter__(self) -> Iterator[ChatDelta]:
         return self._items
@@ -67,13 +68,13 @@ class ChatStream:
     @property
     def result(self) -> ChatResult:
         """The complete answer (usage, tool calls, reasoning for replay); after iteration."""
-        return _result(self._decoders)
+        return _result(self._decoder)
 
 
 class AsyncChatStream:
-    def __init__(self, items: AsyncIterator[ChatDelta], decoders: list[ChatStreamDecoder]) -> None:
+    def __init__(self, items: AsyncIterator[ChatDelta], decoder: ChatStreamDecoder) -> None:
         self._items = items
-        self._decoders = decoders
+        self._decoder = decoder
 
     def __aiter__(self) -> AsyncIterator[ChatDelta]:
         return self._items
@@ -88,7 +89,7 @@ class AsyncChatStream:
 
     @property
     def result(self) -> ChatResult:
-        return _result(self._decoders)
+        return _result(self._decoder)
 
 
 class MiniMaxClient:
@@ -118,24 +119,25 @@ class MiniMaxClient:
     # -- plumbing ---------------------------------------------------------------------------
 
     def _request(self, url: str, body: bytes, stream: bool) -> HttpRequest:
-        from minimax_core._transport import USER_AGENT, HttpRequest
+        from minimax_core._http import USER_AGENT, HttpRequest
 
+        key = self.config.key()
         headers = {
             "User-Agent": USER_AGENT,
-            "Authorization": f"Bearer {self.config.key()}",
+            "Authorization": f"Bearer {key}",
             "Content-Type": "application/json",
             "Accept": "text/event-stream" if stream else "application/json",
             **self.config.default_headers,
         }
-        return HttpRequest(url=url, body=body, headers=headers, stream=stream)
+        return HttpRequest(url=url, body=body, headers=headers, stream=stream, secret=key)
 
     def _sync(self) -> SyncDriver:
-        from minimax_core._transport import SyncDriver, sync_pool
+        from minimax_core._io import SyncDriver, sync_pool
 
         return SyncDriver(self.http_client or sync_pool(self._pool_key), self._policy)
 
     def _async(self) -> AsyncDriver:
-        from minimax_core._transport import AsyncDriver, async_pool
+        from minimax_core._io import AsyncDriver, async_pool
 
         return AsyncDriver(self.http_async_client or async_pool(self._pool_key), self._policy)
 
@@ -168,16 +170,18 @@ class MiniMaxClient:
         return await self._async().call(request, partial(interpret_chat, prepared))
 
     def stream(self, messages: Sequence[ChatMessage], params: ChatParams) -> ChatStream:
+        from minimax_core._protocol import ChatStreamDecoder
+
         prepared, request = self._chat_request(messages, params, stream=True)
-        decoders: list[ChatStreamDecoder] = []
-        items = self._sync().stream(request, partial(_new_decoder, prepared, decoders))
-        return ChatStream(items, decoders)
+        decoder = ChatStreamDecoder(prepared)
+        return ChatStream(self._sync().stream(request, decoder), decoder)
 
     def astream(self, messages: Sequence[ChatMessage], params: ChatParams) -> AsyncChatStream:
+        from minimax_core._protocol import ChatStreamDecoder
+
         prepared, request = self._chat_request(messages, params, stream=True)
-        decoders: list[ChatStreamDecoder] = []
-        items = self._async().stream(request, partial(_new_decoder, prepared, decoders))
-        return AsyncChatStream(items, decoders)
+        decoder = ChatStreamDecoder(prepared)
+        return AsyncChatStream(self._async().stream(request, decoder), decoder)
 
     # -- embeddings -------------------------------------------------------------------------
 
@@ -248,15 +252,7 @@ class MiniMaxClient:
         return [vector for part in parts for vector in part]
 
 
-def _new_decoder(prepared: PreparedChat, decoders: list[ChatStreamDecoder]) -> ChatStreamDecoder:
-    from minimax_core._protocol import ChatStreamDecoder
-
-    decoder = ChatStreamDecoder(prepared)
-    decoders.append(decoder)
-    return decoder
-
-
-def _result(decoders: list[ChatStreamDecoder]) -> ChatResult:
-    if not decoders:
+def _result(decoder: ChatStreamDecoder) -> ChatResult:
+    if not decoder.started:
         raise RuntimeError("The stream has not been read yet: iterate over it first.")
-    return decoders[-1].result()
+    return decoder.result()

@@ -10,10 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-
-from minimax_core._reasoning import reasoning_text_of
-from minimax_core.errors import MalformedResponseError, classify
+from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
     "BaseResp",
@@ -21,6 +18,7 @@ __all__ = [
     "Choice",
     "EmbeddingsRequest",
     "EmbeddingsResponse",
+    "ErrorDetail",
     "ErrorEnvelope",
     "FunctionSpec",
     "Message",
@@ -30,9 +28,6 @@ __all__ = [
     "WireFunctionCall",
     "WireMessage",
     "WireToolCall",
-    "error_from_body",
-    "parse_chunk",
-    "reasoning_text_of",
 ]
 
 
@@ -217,82 +212,3 @@ class ErrorEnvelope(_Response):
     error: ErrorDetail | None = None
     request_id: str | None = None
     base_resp: BaseResp | None = None
-
-
-# --------------------------------------------------------------------------------------------
-# Helpers that read payloads (kept here so no other module touches raw JSON)
-# --------------------------------------------------------------------------------------------
-
-
-def parse_chunk(data: str | bytes) -> ChatCompletion:
-    """Parse one JSON document (a completion, a chunk, or an error object)."""
-    try:
-        return ChatCompletion.model_validate_json(data)
-    except ValidationError as exc:
-        preview = data[:200] if isinstance(data, str) else data[:200].decode("utf-8", "replace")
-        raise MalformedResponseError(
-            f"MiniMax sent data that is not a valid chat payload: {preview!r} "
-            f"({exc.error_count()} problem(s), first: {exc.errors()[0]['msg']})"
-        ) from None
-
-
-def error_from_body(
-    *,
-    status_code: int | None,
-    body: bytes | ErrorEnvelope | ChatCompletion | EmbeddingsResponse,
-    request_id: str | None = None,
-) -> Exception | None:
-    """The error a response body reports, or ``None`` if it reports none.
-
-    Handles every carrier: HTTP error bodies (MiniMax's and DashScope's shape, or non-JSON),
-    HTTP-200 ``base_resp`` failures, and error objects inside streams.
-    """
-    env: ErrorEnvelope | ChatCompletion | EmbeddingsResponse
-    if isinstance(body, bytes):
-        try:
-            env = ErrorEnvelope.model_validate_json(body) if body.strip() else ErrorEnvelope()
-        except ValidationError:
-            if status_code is not None and status_code >= 400:
-                text = body[:300].decode("utf-8", "replace").strip()
-                return classify(
-                    status_code=status_code,
-                    code=None,
-                    message=f"HTTP {status_code} with a non-JSON body: {text!r}",
-                    request_id=request_id,
-                )
-            return MalformedResponseError(
-                f"MiniMax sent a body that is not JSON: {body[:200]!r}", request_id=request_id
-            )
-    else:
-        env = body
-    error = getattr(env, "error", None)
-    base = env.base_resp
-    rid = getattr(env, "request_id", None) or request_id
-    if isinstance(error, ErrorDetail) and (error.message or error.type):
-        code: int | None = None
-        if isinstance(error.code, int):
-            code = error.code
-        elif isinstance(error.code, str) and error.code.isdigit():
-            code = int(error.code)
-        message = error.message or error.type or "MiniMax error"
-        status = status_code
-        http_code = "" if error.http_code is None else str(error.http_code)
-        if (status is None or status < 400) and http_code.isdigit():
-            status = int(http_code)
-        name = error.code if isinstance(error.code, str) and code is None else None
-        return classify(status_code=status, code=code, message=message, request_id=rid, name=name)
-    if base is not None and base.status_code != 0:
-        return classify(
-            status_code=status_code,
-            code=base.status_code,
-            message=base.status_msg or "",
-            request_id=rid,
-        )
-    if status_code is not None and status_code >= 400:
-        return classify(
-            status_code=status_code,
-            code=None,
-            message=f"HTTP {status_code} from MiniMax",
-            request_id=rid,
-        )
-    return None

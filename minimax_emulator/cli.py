@@ -64,6 +64,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--port", type=int, default=8765, help="port (default 8765; 0 picks a free port)"
     )
+    _add_emulation_arguments(parser)
+    _add_server_arguments(parser)
+    return parser
+
+
+def _add_emulation_arguments(parser: argparse.ArgumentParser) -> None:
+    """Keys, rate limit, faults and journal: how the emulated service behaves."""
     parser.add_argument(
         "--api-key",
         action="append",
@@ -99,6 +106,10 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="requests kept in the /_emulator/requests journal (default 10000; 0: unbounded)",
     )
+
+
+def _add_server_arguments(parser: argparse.ArgumentParser) -> None:
+    """uvicorn's HTTP parser, event loop and log level."""
     parser.add_argument(
         "--http",
         default="auto",
@@ -117,7 +128,6 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["critical", "error", "warning", "info", "debug"],
         help="uvicorn log level (default warning)",
     )
-    return parser
 
 
 def options_from_args(args: argparse.Namespace) -> EmulatorOptions:

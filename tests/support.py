@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import atexit
 import threading
+from typing import Any, Literal
 
-from minimax_emulator.testing import EmulatorServer
+from minimax_emulator.testing import EmulatorServer, RecordedRequest
 
 API_KEY = "sk-test-emulator-key-0123456789"
+
+#: The adapters' ``api=`` values: the three chat routes.
+Route = Literal["openai", "native", "dashscope"]
 
 _lock = threading.Lock()
 _server: EmulatorServer | None = None
@@ -27,3 +31,9 @@ def shared_emulator() -> EmulatorServer:
 
 def emulator_url() -> str:
     return shared_emulator().base_url
+
+
+def json_body(request: RecordedRequest) -> dict[str, Any]:
+    """A recorded request's JSON object body (``request.json`` is ``None`` for a non-JSON body)."""
+    assert isinstance(request.json, dict), request.json
+    return request.json

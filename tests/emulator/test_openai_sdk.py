@@ -56,6 +56,7 @@ def test_non_stream_inline_reasoning(sdk: openai.OpenAI) -> None:
     assert reply.choices[0].finish_reason == "stop"
     assert reply.usage is not None
     assert reply.usage.completion_tokens_details is not None
+    assert reply.usage.completion_tokens_details.reasoning_tokens is not None
     assert reply.usage.completion_tokens_details.reasoning_tokens > 0
     extra: dict[str, Any] = reply.model_extra or {}
     assert extra["base_resp"] == {"status_code": 0, "status_msg": ""}

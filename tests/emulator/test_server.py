@@ -13,6 +13,7 @@ from minimax_emulator import EmulatorOptions, SpecError, create_app, parse_spec
 from minimax_emulator.cli import build_parser, main, options_from_args
 from minimax_emulator.options import FailSpec, faults_from_spec
 from minimax_emulator.testing import EmulatorServer
+from tests.support import json_body
 
 from .conftest import AUTH, KEY, call_asgi, chat
 
@@ -27,7 +28,7 @@ def test_journal_records_in_order_with_redaction(live: EmulatorServer) -> None:
     first, second, third = live.requests
     assert (first.method, first.path, second.path) == ("POST", OPENAI, "/v1/text/chatcompletion_v2")
     assert second.query == "GroupId=42"
-    assert first.json["messages"][0]["content"] == "first"
+    assert json_body(first)["messages"][0]["content"] == "first"
     assert first.headers["authorization"] == "Bearer ***"
     assert KEY not in str(live.requests)
     assert third.json is None
@@ -52,7 +53,7 @@ def test_journal_limit() -> None:
     app = create_app(EmulatorOptions(journal_limit=2))
     for text in ("a", "b", "c"):
         call_asgi(app, OPENAI, chat(text))
-    assert [r.json["messages"][0]["content"] for r in app.requests] == ["b", "c"]
+    assert [json_body(r)["messages"][0]["content"] for r in app.requests] == ["b", "c"]
 
 
 def test_any_non_empty_key_without_configured_keys(app: Any) -> None:

@@ -17,7 +17,7 @@ from minimax_core import (
     StreamInterruptedError,
     UserMessage,
 )
-from minimax_core._transport import async_pool
+from minimax_core._io import async_pool
 from minimax_emulator.testing import EmulatorServer
 
 PARAMS = ChatParams(model="MiniMax-M2.7")

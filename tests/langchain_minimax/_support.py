@@ -26,10 +26,10 @@ from langchain_core.messages import (
 
 from langchain_minimax import ChatMiniMax
 from minimax_emulator.testing import EmulatorServer
-from tests.support import API_KEY
+from tests.support import API_KEY, Route, json_body
 
 #: The route under test → the model it serves.
-ROUTES: dict[str, str] = {
+ROUTES: dict[Route, str] = {
     "openai": "MiniMax-M2.7",
     "native": "MiniMax-M2.7",
     "dashscope": "MiniMax-M2.5",
@@ -41,7 +41,7 @@ Call = Literal["invoke", "ainvoke", "stream", "astream"]
 
 def chat(
     emulator: EmulatorServer,
-    route: str = "openai",
+    route: Route = "openai",
     *,
     spec: str | None = None,
     **kwargs: Any,
@@ -96,7 +96,7 @@ def is_stream(call: str) -> bool:
 
 def bodies(emulator: EmulatorServer) -> list[dict[str, Any]]:
     """The JSON bodies of the chat requests the emulator received, in order."""
-    return [r.json for r in emulator.requests]
+    return [json_body(r) for r in emulator.requests]
 
 
 def reasoning_of(message: BaseMessage) -> str:
@@ -136,8 +136,9 @@ class _SyncTee(httpx.BaseTransport):
         response = self._inner.handle_request(request)
         copy = bytearray()
         self._sink.append(copy)
-        inner = response.stream
-        assert isinstance(inner, httpx.SyncByteStream)
+        stream = response.stream
+        assert isinstance(stream, httpx.SyncByteStream)
+        inner = stream  # typed as narrowed: mypy's narrowing does not reach into the class below
 
         class Stream(httpx.SyncByteStream):
             def __iter__(self) -> Iterator[bytes]:
@@ -165,8 +166,9 @@ class _AsyncTee(httpx.AsyncBaseTransport):
         response = await self._inner.handle_async_request(request)
         copy = bytearray()
         self._sink.append(copy)
-        inner = response.stream
-        assert isinstance(inner, httpx.AsyncByteStream)
+        stream = response.stream
+        assert isinstance(stream, httpx.AsyncByteStream)
+        inner = stream  # typed as narrowed: mypy's narrowing does not reach into the class below
 
         class Stream(httpx.AsyncByteStream):
             async def __aiter__(self) -> AsyncIterator[bytes]:
@@ -185,7 +187,7 @@ class _AsyncTee(httpx.AsyncBaseTransport):
         )
 
 
-def server_view(raw: bytes) -> dict[str, Any]:
+def server_view(raw: bytes | bytearray) -> dict[str, Any]:
     """The assistant message a response body carries (a JSON completion or an SSE stream).
 
     Streams are merged the plain way (text fields concatenated, ``reasoning_details`` items and

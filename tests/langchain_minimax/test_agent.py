@@ -2,7 +2,7 @@
 
 The agent runs to a final answer, and every request after the first carries each earlier
 assistant turn with its reasoning in the route's form — the multi-turn case where MiniMax
-integrations fail today (landscape.md §4.2).
+integrations fail today (``docs/protocol-notes.md`` §9.2).
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """Each route (OpenAI-compatible, native with inline ``<think>``, DashScope), every call style.
 
-The pain point this proves away (landscape.md §4.1): reasoning leaking into the answer or getting
-lost. Whatever the route and however the reply is read, ``content`` is the clean answer, the
-reasoning is in ``additional_kwargs["reasoning_content"]`` and in a standard ``reasoning`` block,
-streams deliver it as deltas before the answer, and a streamed reply adds up to exactly the
+The pain point this proves away (``docs/protocol-notes.md`` §9.1): reasoning leaking into the answer
+or getting lost. Whatever the route and however the reply is read, ``content`` is the clean answer,
+the reasoning is in ``additional_kwargs["reasoning_content"]`` and in a standard ``reasoning``
+block, streams deliver it as deltas before the answer, and a streamed reply adds up to exactly the
 non-streamed one.
 """
 
@@ -86,7 +86,7 @@ async def test_output_version_v1_puts_reasoning_and_text_blocks_in_content(emula
 
 
 _SHAPES: dict[str, list[str]] = {
-    # stream shapes MiniMax produces on each route (minimax-api.md §4)
+    # stream shapes MiniMax produces on each route (``docs/protocol-notes.md`` §4)
     "openai": [
         "",
         "reasoning=cumulative",

@@ -1,7 +1,7 @@
 """Routes, regions, base URLs and environment variables reach the right URL with the right key
-(landscape.md §4.4: intl vs China host mismatch); plus the LangChain plumbing users rely on:
-``model_name`` alias, ``rate_limiter``, ``disable_streaming``, ``batch``/``abatch`` concurrency,
-client-side ``stop``, tracing metadata and the model profile."""
+(``docs/protocol-notes.md`` §9.4: intl vs China host mismatch); plus the LangChain plumbing users
+rely on: ``model_name`` alias, ``rate_limiter``, ``disable_streaming``, ``batch``/``abatch``
+concurrency, client-side ``stop``, tracing metadata and the model profile."""
 
 from __future__ import annotations
 

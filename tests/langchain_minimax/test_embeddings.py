@@ -1,5 +1,6 @@
 """``MiniMaxEmbeddings``: document vs query types, batching, async concurrency, progress bar,
-HTTP-200 rate limits retried, and vectors good enough for retrieval (landscape.md §4.12)."""
+HTTP-200 rate limits retried, and vectors good enough for retrieval
+(``docs/protocol-notes.md`` §9.12)."""
 
 from __future__ import annotations
 

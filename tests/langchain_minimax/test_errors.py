@@ -1,4 +1,4 @@
-"""Errors through the adapter, every carrier on every route (DESIGN §4).
+"""Errors through the adapter, every carrier on every route (``docs/protocol-notes.md`` §8).
 
 Each failure surfaces as a ``langchain_minimax.errors`` class that is at once the
 ``minimax_core`` class and the matching ``langchain_core.exceptions.Model*Error``: MiniMax's

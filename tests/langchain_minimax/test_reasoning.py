@@ -1,11 +1,12 @@
 """Reasoning sent back: the tool loop, per route, with the request bodies the emulator received.
 
-MiniMax requires the previous turn's reasoning back in multi-turn tool use, and rejects tool
-results that do not follow their call (error 2013, landscape.md §4.2). Replay rules (DESIGN §3):
-OpenAI route ``reasoning_details`` verbatim (content clean), native route the original
-``<think>…</think>`` content verbatim, DashScope ``reasoning_content``. The reference for
-"verbatim" is the bytes the server sent (:class:`~tests.langchain_minimax._support.Tee`), read
-with a parser independent of ours. Messages from other chat models replay correctly too.
+MiniMax requires the previous turn's reasoning back in multi-turn tool use, and rejects tool results
+that do not follow their call (error 2013, ``docs/protocol-notes.md`` §9.2). Replay rules
+(``docs/protocol-notes.md`` §12.3): OpenAI route ``reasoning_details`` verbatim (content clean),
+native route the original ``<think>…</think>`` content verbatim, DashScope ``reasoning_content``.
+The reference for "verbatim" is the bytes the server sent
+(:class:`~tests.langchain_minimax._support.Tee`), read with a parser independent of ours. Messages
+from other chat models replay correctly too.
 """
 
 from __future__ import annotations

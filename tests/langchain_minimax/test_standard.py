@@ -12,7 +12,7 @@ with the explicit allow-list users must pass (``allowed_objects=[ChatMiniMax]``)
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 from langchain_core.messages import AIMessage
@@ -21,6 +21,11 @@ from langchain_tests.unit_tests import ChatModelUnitTests, EmbeddingsUnitTests
 
 from langchain_minimax import ChatMiniMax, MiniMaxEmbeddings
 from tests.support import API_KEY, emulator_url
+
+# langchain-tests' type of `supported_usage_metadata_details` (an override must repeat it exactly).
+UsageDetail = Literal[
+    "audio_input", "audio_output", "reasoning_output", "cache_read_input", "cache_creation_input"
+]
 
 LONG_CONTEXT = " ".join(f"Fact {i}: the archive keeps record number {i}." for i in range(120))
 
@@ -116,7 +121,9 @@ class TestChatMiniMaxIntegration(ChatModelIntegrationTests):
         return "MiniMax-M2.5-highspeed"
 
     @property
-    def supported_usage_metadata_details(self) -> dict[str, list[Any]]:
+    def supported_usage_metadata_details(
+        self,
+    ) -> dict[Literal["invoke", "stream"], list[UsageDetail]]:
         return {
             "invoke": ["reasoning_output", "cache_read_input"],
             "stream": ["reasoning_output", "cache_read_input"],

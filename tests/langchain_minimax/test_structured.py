@@ -1,6 +1,6 @@
 """``with_structured_output``: every schema kind and method, what is sent, and robustness to
 MiniMax answering in text (M2.x/M3 enforce neither ``response_format`` nor forced tools;
-landscape.md §4.10)."""
+``docs/protocol-notes.md`` §9.10)."""
 
 from __future__ import annotations
 

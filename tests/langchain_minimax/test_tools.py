@@ -1,6 +1,7 @@
 """Tool calling: streamed fragments, parallel calls, every ``tool_choice`` form, forcing and its
-recovery, unparsable arguments, and the request shaping MiniMax needs (landscape.md §4.3:
-no-argument tools, ``strict``, ``tool_choice`` "required" silently ignored)."""
+recovery, unparsable arguments, and the request shaping MiniMax needs
+(``docs/protocol-notes.md`` §9.3: no-argument tools, ``strict``, ``tool_choice`` "required"
+silently ignored)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
-"""Token usage and response metadata, invoked and streamed alike (landscape.md §4.6, §4.8:
-usage missing or zero in streams; empty answers when thinking eats ``max_tokens``)."""
+"""Token usage and response metadata, invoked and streamed alike.
+
+``docs/protocol-notes.md`` §9.6, §9.8: usage missing or zero in streams; empty answers when thinking
+eats ``max_tokens``.
+"""
 
 from __future__ import annotations
 

@@ -9,14 +9,14 @@ import pytest
 
 from llama_index_minimax import MiniMax, MiniMaxEmbedding
 from minimax_emulator.testing import EmulatorServer
-from tests.support import API_KEY
+from tests.support import API_KEY, Route
 
 
 @pytest.fixture
 def make_llm(emulator: EmulatorServer) -> Callable[..., MiniMax]:
     """``make_llm(api="openai", model=None, **fields)``: a MiniMax pointed at the emulator."""
 
-    def make(api: str = "openai", model: str | None = None, **fields: Any) -> MiniMax:
+    def make(api: Route = "openai", model: str | None = None, **fields: Any) -> MiniMax:
         if model is None:
             model = "MiniMax-M2.5" if api == "dashscope" else "MiniMax-M2.7"
         fields.setdefault("api_key", API_KEY)

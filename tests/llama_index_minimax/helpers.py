@@ -17,7 +17,7 @@ from llama_index.core.base.llms.types import (
 )
 
 from minimax_emulator.testing import EmulatorServer
-from tests.support import API_KEY
+from tests.support import API_KEY, json_body
 
 #: (api, model): the three routes, each with a reasoning model it serves.
 ROUTES = [
@@ -138,7 +138,9 @@ def wire_message(emulator: EmulatorServer, api: str, body: dict[str, Any]) -> di
 def chat_bodies(emulator: EmulatorServer) -> list[dict[str, Any]]:
     """Bodies of the chat requests the emulator received from the code under test, in order."""
     return [
-        r.json for r in emulator.requests if r.path in PATHS.values() and PROBE not in r.headers
+        json_body(r)
+        for r in emulator.requests
+        if r.path in PATHS.values() and PROBE not in r.headers
     ]
 
 

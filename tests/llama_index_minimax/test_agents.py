@@ -66,7 +66,7 @@ def assert_history_replayed(api: str, sent: list[dict[str, Any]], replies: list[
 
 def final_answer(body: dict[str, Any]) -> str:
     """The emulator's answer to a request ending with tool results (in the order they were sent)."""
-    results = []
+    results: list[str] = []
     for message in reversed(body["messages"]):
         if message["role"] != "tool":
             break

@@ -90,6 +90,7 @@ async def test_usage_is_in_additional_kwargs_and_raw(
     assert usage["completion_tokens"] > usage["reasoning_tokens"] > 0
     assert usage["total_tokens"] == usage["prompt_tokens"] + usage["completion_tokens"]
     raw = response.raw
+    assert raw is not None
     assert raw["usage"] == usage
     assert raw["model"] == model
     assert raw["finish_reason"] == "stop"
@@ -114,6 +115,7 @@ async def test_cached_tokens_reported_on_a_repeated_long_prompt(
     assert first.additional_kwargs.get("cached_tokens", 0) == 0
     cached = second.additional_kwargs["cached_tokens"]
     assert 512 <= cached <= second.additional_kwargs["prompt_tokens"]
+    assert second.raw is not None
     assert second.raw["usage"]["cached_tokens"] == cached
 
 
@@ -127,6 +129,7 @@ async def test_complete_returns_the_clean_answer_with_usage(
     assert "<think>" not in response.text
     assert response.additional_kwargs["total_tokens"] > 0
     assert response.additional_kwargs["reasoning_tokens"] > 0
+    assert response.raw is not None
     assert response.raw["finish_reason"] == "stop"
     (body,) = chat_bodies(emulator)
     assert body["messages"] == [{"role": "user", "content": "Say hi to Ada"}]

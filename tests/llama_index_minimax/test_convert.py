@@ -215,6 +215,7 @@ async def test_images_go_to_a_vision_model(
         ],
     )
     response = await chat(make_llm("openai", "MiniMax-M3"), [message], mode)
+    assert response.message.content is not None
     assert response.message.content.startswith("Echo: What is in these?")
     parts = chat_bodies(emulator)[0]["messages"][0]["content"]
     assert parts[0] == {"type": "text", "text": "What is in these?"}

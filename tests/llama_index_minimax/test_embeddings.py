@@ -12,6 +12,7 @@ import pytest
 from minimax_core import RateLimitError
 from minimax_emulator.testing import EmulatorServer
 from tests.llama_index_minimax.helpers import MODES
+from tests.support import json_body
 
 TEXTS = [
     "MiniMax builds large language models.",
@@ -23,7 +24,7 @@ TEXTS = [
 
 
 def embedding_bodies(emulator: EmulatorServer) -> list[dict[str, Any]]:
-    return [r.json for r in emulator.requests if r.path == "/v1/embeddings"]
+    return [json_body(r) for r in emulator.requests if r.path == "/v1/embeddings"]
 
 
 async def embed_texts(embedding: Any, texts: list[str], mode: str) -> list[list[float]]:

@@ -7,9 +7,11 @@ from typing import Any
 
 import pytest
 from llama_index.core import Document, VectorStoreIndex
+from llama_index.core.base.response.schema import StreamingResponse
 
 from minimax_emulator.testing import EmulatorServer
 from tests.llama_index_minimax.helpers import chat_bodies
+from tests.support import json_body
 
 DOCS = [
     "The Eiffel Tower stands in Paris and was finished in 1889.",
@@ -23,7 +25,7 @@ GROUNDED = f"From the context: {PYTHON}"
 
 
 def embedding_bodies(emulator: EmulatorServer) -> list[dict[str, Any]]:
-    return [r.json for r in emulator.requests if r.path == "/v1/embeddings"]
+    return [json_body(r) for r in emulator.requests if r.path == "/v1/embeddings"]
 
 
 @pytest.fixture
@@ -73,6 +75,7 @@ def test_streaming_query_engine(
 ) -> None:
     engine = index.as_query_engine(llm=make_llm("dashscope"), streaming=True)
     response = engine.query(QUESTION)
+    assert isinstance(response, StreamingResponse)
     text = "".join(response.response_gen)
     assert text == GROUNDED
     assert "<think>" not in text

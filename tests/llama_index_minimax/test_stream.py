@@ -69,6 +69,8 @@ async def test_streamed_messages_are_cumulative_and_end_equal_to_chat(
     assert block_kinds(last.message) == ["thinking", "text"]
     assert last.additional_kwargs == whole.additional_kwargs
     assert last.additional_kwargs["total_tokens"] > 0
+    assert last.raw is not None
+    assert whole.raw is not None
     assert last.raw["usage"] == whole.raw["usage"]
     assert last.raw["finish_reason"] == "stop"
 
@@ -144,6 +146,7 @@ async def test_reasoning_that_uses_the_whole_budget_is_flagged(
     for response in (whole, responses[-1]):
         assert response.message.content == ""
         assert thinking_text(response.message)
+        assert response.raw is not None
         assert response.raw["empty_answer"] is True
         assert response.raw["finish_reason"] == "length"
 
@@ -164,5 +167,6 @@ async def test_an_abandoned_stream_leaves_the_client_usable(
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         response = await chat(llm, [user("second")], mode)
+    assert response.message.content is not None
     assert response.message.content.startswith("Echo: second part 0:")
     assert len(chat_bodies(emulator)) == 2

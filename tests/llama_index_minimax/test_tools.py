@@ -57,6 +57,7 @@ async def test_chat_with_tools_returns_the_call_with_its_reasoning(
     wire = wire_message(emulator, api, body)
     (wire_call,) = wire["tool_calls"]
     assert block_kinds(response.message) == ["thinking", "text", "tool_call"]
+    assert response.message.content is not None
     assert "<think>" not in response.message.content
     assert selections(llm, response) == [(wire_call["id"], "add", {"a": 2, "b": 3})]
     # also where older llama-index-core code looks (streamed structured output, chat engines)
@@ -212,6 +213,7 @@ async def test_a_forced_call_answered_as_json_text_is_recovered(make_llm: Any, m
 
     response = await chat_with_tools(llm, tools, mode, user_msg="add 2 and 3", tool_required=True)
     assert [s[1:] for s in selections(llm, response)] == [("add", {"a": 2, "b": 3})]
+    assert response.raw is not None
     assert response.raw["tool_call_recovered"] is True
     result = await predict_and_call(llm, tools, mode, user_msg="add 2 and 3", tool_required=True)
     assert result.response == "5"
@@ -248,6 +250,7 @@ async def test_a_call_of_another_tool_than_the_named_one_is_a_clear_error(
     server = TextAnswers("", tool_calls=[call])
     llm = server.llm(make_llm)
     response = await chat_with_tools(llm, TOOLS, mode, user_msg="2, 3", tool_choice="multiply")
+    assert response.raw is not None
     assert response.raw["tool_call_missing"] is True
     with pytest.raises(ValueError, match=r"called `add` instead of the required tool `multiply`"):
         llm.get_tool_calls_from_response(response)

@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.support import API_KEY
+from tests.support import API_KEY, Route
 
 ADAPTERS = ("langchain", "llamaindex")
 MODES = ("sync", "async")
@@ -44,7 +44,7 @@ def chat_model(
     adapter: str,
     base_url: str,
     *,
-    api: str = "openai",
+    api: Route = "openai",
     spec: str | None = None,
     api_key: str | None = API_KEY,
     **settings: Any,
@@ -210,6 +210,7 @@ class RawServer:
     def base_url(self) -> str:
         assert self._server is not None
         host, port = self._server.server_address[:2]
+        assert isinstance(host, str)
         return f"http://{host}:{port}"
 
     def __enter__(self) -> RawServer:

@@ -20,6 +20,7 @@ from llama_index.core.tools import FunctionTool
 
 from minimax_emulator.testing import EmulatorServer
 from tests.reliability._support import ADAPTERS, MODES, chat_model
+from tests.support import json_body
 
 
 def weather(city: str) -> str:
@@ -76,7 +77,7 @@ def test_langchain_tools_passed_with_the_call_are_converted_like_bound_ones(
     }
     send(model, mode, tools=[weather, anthropic_style])
     (request,) = emulator.requests
-    sent = {t["function"]["name"]: t["function"]["parameters"] for t in request.json["tools"]}
+    sent = {t["function"]["name"]: t["function"]["parameters"] for t in json_body(request)["tools"]}
     assert sent["weather"]["properties"] == {"city": {"type": "string"}}
     assert sent["forecast"]["properties"] == {"days": {"type": "integer"}}
 

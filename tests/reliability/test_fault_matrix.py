@@ -39,7 +39,7 @@ import logging
 import time
 import traceback
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -58,7 +58,7 @@ from tests.reliability._support import (
     embedding_model,
     http_response,
 )
-from tests.support import API_KEY
+from tests.support import API_KEY, Route
 
 PROMPT = "Is the old harbour open today?"
 
@@ -105,7 +105,7 @@ class Fault:
     spec: str | None = None
     #: what a RawServer answers instead of the emulator; "refused": nothing listens
     raw: tuple[bytes | float, ...] | str | None = None
-    api: str = "openai"
+    api: Route = "openai"
     settings: dict[str, Any] = field(default_factory=dict)
     #: phrases the error message must contain (what went wrong, what to do)
     says: tuple[str, ...] = ()
@@ -338,7 +338,7 @@ RETRY_LOG = "minimax_core"
 def _retry_delays(caplog: pytest.LogCaptureFixture) -> list[float]:
     """The waits the transport announced ("retry k of n in x s"), in order."""
     return [
-        float(r.args[3])  # type: ignore[index]
+        float(cast("tuple[Any, ...]", r.args)[3])
         for r in caplog.records
         if r.name == RETRY_LOG and r.msg.startswith("MiniMax call failed")
     ]

@@ -35,10 +35,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from minimax_core import ChatParams, MiniMaxError, UserMessage
+from minimax_core._http import ResponseMeta
 from minimax_core._protocol import ChatStreamDecoder, interpret_chat, interpret_embeddings
 from minimax_core._request import PreparedChat, prepare_chat
 from minimax_core._sse import SSEDecoder
-from minimax_core._transport import ResponseMeta
 
 ROUTES = ("openai", "native", "dashscope")
 SSE = {"content-type": "text/event-stream"}

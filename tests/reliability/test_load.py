@@ -127,7 +127,7 @@ def test_16_threads_share_one_model_and_each_gets_its_own_answers(
 
     def worker(n: int) -> list[tuple[str, Any, Any]]:
         start.wait()  # all threads call at once
-        out = []
+        out: list[tuple[str, Any, Any]] = []
         for round_ in range(3):
             prompt = f"thread {n} round {round_}"
             out.append((prompt, ask(model, prompt, "sync"), f"Echo: {prompt}"))

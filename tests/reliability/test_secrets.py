@@ -167,7 +167,7 @@ def test_the_key_is_never_shown(
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         for adapter in ADAPTERS:
-            traced = {"callbacks": [tracer]} if adapter == "langchain" else {}
+            traced: dict[str, Any] = {"callbacks": [tracer]} if adapter == "langchain" else {}
             good = chat_model(adapter, url, api_key=KEY, **traced)
             retried = chat_model(adapter, url, api_key=KEY, spec="fail=429x1")
             rejected = chat_model(adapter, url, api_key=WRONG_KEY, max_retries=0)

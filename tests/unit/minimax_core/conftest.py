@@ -4,7 +4,7 @@ import threading
 
 import pytest
 
-from minimax_core import _transport as transport
+from minimax_core import _io as transport
 
 from .support import Runner
 

@@ -17,9 +17,9 @@ from typing import Any
 import httpx
 
 from minimax_core import ChatDelta, ChatParams, ChatResult, MiniMaxClient, MiniMaxError
+from minimax_core._http import ResponseMeta
 from minimax_core._protocol import ChatStreamDecoder
 from minimax_core._request import PreparedChat, prepare_chat
-from minimax_core._transport import ResponseMeta
 from minimax_core._types import ChatMessage, UserMessage
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
@@ -89,7 +89,7 @@ def capture(name: str) -> tuple[int | None, dict[str, str], bytes]:
 
 
 # ------------------------------------------------------------------------------------------
-# Wire builders (shapes from minimax-api.md §3-§4)
+# Wire builders (shapes from ``docs/protocol-notes.md`` §2-§4)
 # ------------------------------------------------------------------------------------------
 
 
@@ -210,7 +210,7 @@ def sse(*events: Any, done: bool = True) -> bytes:
 
 
 def mm_error(message: str, type_: str, http_code: int) -> dict[str, Any]:
-    """The OpenAI route's error body (minimax-api.md §3.1, §10.2)."""
+    """The OpenAI route's error body (``docs/protocol-notes.md`` §8.2)."""
     return {
         "type": "error",
         "error": {"type": type_, "message": message, "http_code": str(http_code)},

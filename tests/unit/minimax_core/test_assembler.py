@@ -10,10 +10,15 @@ import pytest
 
 from minimax_core import EmptyAnswerWarning, StreamInterruptedError
 from minimax_core._assembler import ChatAssembler, token_usage
+from minimax_core._failures import parse_chunk as _parse_chunk
 from minimax_core._types import ChatDelta, ChatResult
-from minimax_core._wire import Usage, parse_chunk
+from minimax_core._wire import ChatCompletion, Usage
 
 from .support import chunk, completion, detail, tool_call, usage
+
+
+def parse_chunk(data: str) -> ChatCompletion:
+    return _parse_chunk(data, None)
 
 
 def run(

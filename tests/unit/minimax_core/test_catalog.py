@@ -1,4 +1,4 @@
-"""The model catalog: facts from minimax-api.md §9; unknown ids stay usable."""
+"""The model catalog: facts from ``docs/protocol-notes.md`` §10; unknown ids stay usable."""
 
 from __future__ import annotations
 

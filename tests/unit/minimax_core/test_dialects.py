@@ -1,4 +1,4 @@
-"""Reasoning replay per route (DESIGN §3 "Reasoning back", fact sheet §3.3)."""
+"""Reasoning replay per route (``docs/protocol-notes.md`` §3.3, §12.3)."""
 
 from __future__ import annotations
 

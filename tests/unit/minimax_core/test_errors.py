@@ -1,8 +1,9 @@
-"""Every error carrier maps to the right class, code, status and request id (DESIGN §4).
+"""Every error carrier maps to the right class, code, status and request id.
 
-Carriers: an HTTP error status with MiniMax's or DashScope's body (or a non-JSON one), an HTTP-200
-``base_resp`` failure (native routes, embeddings), a JSON error answering a stream request, and an
-error object inside a stream. Recorded replies: ``tests/fixtures/captures``.
+The rules: ``docs/protocol-notes.md`` §8. Carriers: an HTTP error status with MiniMax's or
+DashScope's body (or a non-JSON one), an HTTP-200 ``base_resp`` failure (native routes, embeddings),
+a JSON error answering a stream request, and an error object inside a stream. Recorded replies:
+``tests/fixtures/captures``.
 """
 
 from __future__ import annotations
@@ -34,11 +35,11 @@ from minimax_core import (
     StreamInterruptedError,
     ToolChoiceError,
 )
+from minimax_core._failures import response_error
+from minimax_core._io import as_error
 from minimax_core._protocol import ChatStreamDecoder, interpret_chat, interpret_embeddings
 from minimax_core._request import prepare_chat
-from minimax_core._transport import as_error
 from minimax_core._types import UserMessage
-from minimax_core._wire import error_from_body
 from minimax_core.errors import classify, code_from_message
 
 from .support import (
@@ -97,7 +98,7 @@ def chat_error(status: int, body: bytes, headers: dict[str, str] | None = None) 
             "0640ba8316d8b09293f1c3611e31f804",
         ),
         (
-            # An unknown model is a 400 / 2013, not a 404 (fact sheet §10.2).
+            # An unknown model is a 400 / 2013, not a 404 (``docs/protocol-notes.md`` §8.2).
             "openai-chat-error-400-2013-unknown-model.fixture.json",
             InvalidRequestError,
             2013,
@@ -180,7 +181,7 @@ def test_embeddings_http_200_invalid_params() -> None:
 )
 def test_error_body_without_known_status_uses_its_http_code(name: str) -> None:
     _, _, body = capture(name)
-    error = error_from_body(status_code=None, body=body)
+    error = response_error(None, body)
     assert isinstance(error, InvalidRequestError)
     assert (error.status_code, error.code) == (400, 2013)
 
@@ -305,23 +306,23 @@ def test_error_http_code_sent_as_a_number_is_understood() -> None:
         "type": "error",
         "error": {"type": "rate_limit_error", "message": "slow (1002)", "http_code": 429},
     }
-    error = error_from_body(status_code=200, body=json.dumps(body).encode())
+    error = response_error(meta(200), json.dumps(body).encode())
     assert isinstance(error, RateLimitError)
     assert (error.status_code, error.code) == (429, 1002)
 
 
 def test_success_bodies_report_no_error() -> None:
-    assert error_from_body(status_code=200, body=b'{"base_resp":{"status_code":0}}') is None
-    assert error_from_body(status_code=200, body=b"") is None
+    assert response_error(meta(200), b'{"base_resp":{"status_code":0}}') is None
+    assert response_error(meta(200), b"") is None
 
 
 def test_non_json_success_body_is_malformed() -> None:
-    error = error_from_body(status_code=200, body=b"<html>", request_id="r-1")
+    error = response_error(meta(200, {"Trace-Id": "r-1"}), b"<html>")
     assert isinstance(error, MalformedResponseError)
     assert error.request_id == "r-1"
 
 
-# --- classification table (fact sheet §10.1, DESIGN §4) -----------------------------------
+# --- classification table (``docs/protocol-notes.md`` §8.1, §8.3) -------------------------
 
 
 @pytest.mark.parametrize(

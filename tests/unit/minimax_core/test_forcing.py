@@ -1,4 +1,7 @@
-"""Forcing a tool on a service that ignores ``tool_choice`` "required"/named (fact sheet §5)."""
+"""Forcing a tool on a service that ignores ``tool_choice`` "required"/named.
+
+MiniMax's behaviour: ``docs/protocol-notes.md`` §5; what we do about it: §12.5.
+"""
 
 from __future__ import annotations
 

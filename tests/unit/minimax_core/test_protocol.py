@@ -1,7 +1,8 @@
 """Whole replies and streams end in the same answer: byte fixtures re-split anywhere.
 
-The fixtures (``tests/fixtures/streams``) are written from the fact sheet; their expected answers
-are stated where they are composed (``build.py`` → ``manifest.json``).
+The fixtures (``tests/fixtures/streams``) are written from the protocol facts in
+``docs/protocol-notes.md``; their expected answers are stated where they are composed (``build.py``
+→ ``manifest.json``).
 """
 
 from __future__ import annotations
@@ -327,7 +328,8 @@ def test_request_id_of_the_result_comes_from_the_response_headers() -> None:
     result = interpret_chat(
         prepared_m27(False), meta(200, headers), json.dumps(completion("x")).encode()
     )
-    # Trace-Id is the id MiniMax puts in bodies too (fact sheet §1.5): one id per request.
+    # Trace-Id is the id MiniMax puts in bodies too: one id per request
+    # (``docs/protocol-notes.md`` §1.4).
     assert result.request_id == "0640ba83aaaa"
 
 

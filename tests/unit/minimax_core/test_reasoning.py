@@ -1,4 +1,7 @@
-"""Streamed reasoning: incremental pieces or cumulative snapshots (minimax-api.md §4.2, trap 8)."""
+"""Streamed reasoning: incremental pieces or cumulative snapshots.
+
+Both occur on the live service (``docs/protocol-notes.md`` §4.2).
+"""
 
 from __future__ import annotations
 
@@ -37,7 +40,7 @@ def test_empty_pieces_add_nothing() -> None:
 
 
 def test_a_snapshot_that_does_not_extend_the_text_is_appended() -> None:
-    """Robust rule (fact sheet §4.2): starts with the text so far -> suffix, otherwise append."""
+    """Starts with the text so far -> suffix, otherwise append (``docs/protocol-notes.md`` §4.2)."""
     deltas, text = feed_all(["ab", "abc", "xyz"])
     assert deltas == ["ab", "c", "xyz"]
     assert text == "abcxyz"

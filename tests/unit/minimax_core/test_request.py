@@ -1,4 +1,7 @@
-"""Request shaping (DESIGN §3, fact sheet §2.1, §3.1, §5): assert the JSON body MiniMax gets."""
+"""Request shaping: assert the JSON body MiniMax gets.
+
+What MiniMax accepts: ``docs/protocol-notes.md`` §2.1, §3.1, §5; how requests are shaped: §12.4.
+"""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
-"""Retries (DESIGN §4): what is retried, how often, how long we wait, and never mid-stream.
+"""Retries: what is retried, how often, how long we wait, and never mid-stream.
 
-Back-off sleeps are recorded, not slept (the ``sleeps`` fixture replaces the standard library's
-``time.sleep`` / ``asyncio.sleep`` as the transport sees them).
+The policy: ``docs/protocol-notes.md`` §8.3. Back-off sleeps are recorded, not slept (the ``sleeps``
+fixture replaces the standard library's ``time.sleep`` / ``asyncio.sleep`` as the transport sees
+them).
 """
 
 from __future__ import annotations

@@ -1,4 +1,7 @@
-"""Client-side stop sequences: MiniMax ignores ``stop`` (minimax-api.md §3.1), we cut."""
+"""Client-side stop sequences: MiniMax ignores ``stop``, so we cut.
+
+MiniMax's behaviour: ``docs/protocol-notes.md`` §3.1; ours: §12.4.
+"""
 
 from __future__ import annotations
 

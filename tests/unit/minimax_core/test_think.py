@@ -1,4 +1,7 @@
-"""The ``<think>`` splitter: rules from minimax-api.md §3.2 and DESIGN §3, any split = whole."""
+"""The ``<think>`` splitter: any split = whole.
+
+Rules: ``docs/protocol-notes.md`` §3.2 (what MiniMax sends), §12.2 (what we make of it).
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Tool-call assembly from streamed fragments (minimax-api.md §4.3, §5)."""
+"""Tool-call assembly from streamed fragments (``docs/protocol-notes.md`` §4.3, §5)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The drivers and the shared HTTP pools (DESIGN §4).
+"""The drivers and the shared HTTP pools (``docs/protocol-notes.md`` §8.3).
 
 The pooled sync client is a real ``httpx`` client; to keep it off the network, only httpx's own
 transport class is replaced here (``handle_request``). The pooled async client runs on aiohttp
@@ -17,7 +17,8 @@ import pytest
 from pytest_socket import SocketBlockedError
 
 from minimax_core import ChatParams, MiniMaxClient, __version__
-from minimax_core._transport import USER_AGENT, async_pool, sync_pool
+from minimax_core._http import USER_AGENT
+from minimax_core._io import async_pool, sync_pool
 
 from .support import (
     KEY,

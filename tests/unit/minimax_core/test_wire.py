@@ -1,4 +1,4 @@
-"""Wire models: strict requests, permissive responses (DESIGN §1 "Typed")."""
+"""Wire models: strict requests, permissive responses (``docs/protocol-notes.md`` §12.1)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import json
 import pydantic
 import pytest
 
-from minimax_core import MalformedResponseError
+from minimax_core import MalformedResponseError, reasoning_text_of
+from minimax_core._failures import parse_chunk
 from minimax_core._wire import (
     ChatCompletion,
     ChatRequest,
@@ -16,8 +17,6 @@ from minimax_core._wire import (
     FunctionSpec,
     Usage,
     WireMessage,
-    parse_chunk,
-    reasoning_text_of,
 )
 
 from .support import STREAMS
@@ -67,7 +66,7 @@ def test_embeddings_request() -> None:
 
 def test_responses_keep_unknown_fields() -> None:
     body = (STREAMS / "openai-unsplit-think.json").read_bytes()
-    parsed = parse_chunk(body)
+    parsed = parse_chunk(body, None)
     assert parsed.model_extra is not None
     assert parsed.model_extra["input_sensitive"] is False
     assert parsed.choices is not None
@@ -78,19 +77,19 @@ def test_responses_keep_unknown_fields() -> None:
 
 
 def test_chunks_are_not_summaries() -> None:
-    chunk = parse_chunk(b'{"object": "chat.completion.chunk", "choices": []}')
+    chunk = parse_chunk(b'{"object": "chat.completion.chunk", "choices": []}', None)
     assert not chunk.is_summary
 
 
 @pytest.mark.parametrize("data", [b"{oops", "[1, 2]", b'{"choices": "nope"}'])
 def test_unparsable_payloads_are_malformed(data: str | bytes) -> None:
     with pytest.raises(MalformedResponseError, match="not a valid chat payload"):
-        parse_chunk(data)
+        parse_chunk(data, None)
 
 
 def test_malformed_message_shows_a_preview_of_the_data() -> None:
     with pytest.raises(MalformedResponseError, match="broken-é"):
-        parse_chunk("broken-é" * 100)
+        parse_chunk("broken-é" * 100, None)
 
 
 def test_zero_usage_is_empty() -> None:
