@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
-from typing import Any, Literal
+from typing import Any
 
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
 from langchain_core.language_models import (
@@ -200,7 +200,6 @@ class ChatMiniMax(BaseChatModel, ClientSettings):
 
     model_name: str = Field(default="MiniMax-M2.7", alias="model")
     """The MiniMax model id."""
-    api: Literal["openai", "native", "dashscope"] = "openai"
     """The route: OpenAI-compatible, MiniMax native, or Alibaba Model Studio (DashScope)."""
     temperature: float | None = None
     top_p: float | None = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, ClassVar
 
 from langchain_core.embeddings import Embeddings
 from pydantic import ConfigDict, Field
@@ -65,6 +65,8 @@ class MiniMaxEmbeddings(ClientSettings, Embeddings):
             )
             store.similarity_search("Where is Paris?", k=1)
     """
+
+    _minimax_service: ClassVar[str] = "embeddings"
 
     model_config = ConfigDict(populate_by_name=True, arbitrary_types_allowed=True)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from llama_index.core.base.llms.generic_utils import (
     achat_to_completion_decorator,
@@ -153,10 +153,6 @@ class MiniMax(FunctionCallingLLM, ClientSettings):
     """
 
     model: str = Field(default="MiniMax-M2.7", description="The MiniMax model id.")
-    api: Literal["openai", "native", "dashscope"] = Field(
-        default="openai",
-        description="Route: OpenAI-compatible, MiniMax native, or Alibaba Model Studio.",
-    )
     temperature: float | None = Field(
         default=None, description="Sampling temperature (0 is sent as 0.01)."
     )

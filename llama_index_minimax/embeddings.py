@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import weakref
+from typing import ClassVar
 
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.bridge.pydantic import Field, PrivateAttr
@@ -41,6 +42,8 @@ class MiniMaxEmbedding(ClientSettings, BaseEmbedding):
         index = VectorStoreIndex.from_documents([Document(text="MiniMax makes models.")])
         print(index.as_query_engine().query("Who makes models?"))
     """
+
+    _minimax_service: ClassVar[str] = "embeddings"
 
     model_name: str = Field(default="embo-01", description="The embedding model.")
     embed_batch_size: int = Field(default=32, gt=0, description="Texts per request.")

@@ -2,7 +2,7 @@
 
 One code path for both: a non-streamed completion is fed as a single "whole" document, so the
 streamed and the non-streamed answer are the same by construction. Handles every stream quirk of
-``minimax-api.md`` §4: reasoning as ``reasoning_details`` (incremental or cumulative), as
+``docs/protocol-notes.md`` §4: reasoning as ``reasoning_details`` (incremental or cumulative), as
 ``reasoning_content`` or inline ``<think>``; tool-call fragments by ``index``; usage from the
 usage-only chunk (all-zero usage on ordinary chunks ignored); the native route's final summary used
 for usage only; a stream that ends without a ``finish_reason`` is an error, never a silently

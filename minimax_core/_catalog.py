@@ -1,6 +1,6 @@
 """What each MiniMax model can do: context window, output limit, thinking, tools, vision, sampling.
 
-Sources: MiniMax's model pages and ``GET /v1/models`` (see ``minimax-api.md`` §9). An id that is
+Sources: MiniMax's model pages, ``GET /v1/models`` (``docs/protocol-notes.md`` §10). An id that is
 not listed still works: it gets permissive defaults (``known=False``) so a model released after
 this package is usable the day it ships.
 """

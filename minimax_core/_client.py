@@ -121,15 +121,10 @@ class MiniMaxClient:
     def _request(self, url: str, body: bytes, stream: bool) -> HttpRequest:
         from minimax_core._http import USER_AGENT, HttpRequest
 
-        key = self.config.key()
-        headers = {
-            "User-Agent": USER_AGENT,
-            "Authorization": f"Bearer {key}",
-            "Content-Type": "application/json",
-            "Accept": "text/event-stream" if stream else "application/json",
-            **self.config.default_headers,
-        }
-        return HttpRequest(url=url, body=body, headers=headers, stream=stream, secret=key)
+        headers = {"User-Agent": USER_AGENT, **self.config.headers(stream=stream)}
+        return HttpRequest(
+            url=url, body=body, headers=headers, stream=stream, secret=self.config.key()
+        )
 
     def _sync(self) -> SyncDriver:
         from minimax_core._io import SyncDriver, sync_pool
@@ -192,15 +187,11 @@ class MiniMaxClient:
             raise InvalidInputError(f"batch_size must be >= 1, got {batch_size}")
         from minimax_core._wire import EmbeddingsRequest
 
-        if self.config.api == "dashscope":
-            raise InvalidInputError(
-                "Embeddings are MiniMax's own endpoint: use api='openai' or 'native' (the "
-                "DashScope route serves chat only)."
-            )
+        url = self.config.embeddings_url  # refuses a route that serves no embeddings
         out = []
         for batch in embedding_batches(texts, batch_size, max_batch_chars=16_000):
             body = EmbeddingsRequest(model=model, texts=[texts[i] for i in batch], type=type)
-            out.append((batch, self._request(self.config.embeddings_url, body.to_json(), False)))
+            out.append((batch, self._request(url, body.to_json(), False)))
         return out
 
     def embed(

@@ -1,51 +1,50 @@
-"""Client configuration: key, route ("api"), region, base URL, timeouts, retries.
+"""Client configuration — key, route ("api"), region, base URL, timeouts, retries — resolved in
+one place for the core client and every adapter class.
 
-Explicit arguments win over environment variables: ``MINIMAX_API_KEY``, ``MINIMAX_BASE_URL``,
-``MINIMAX_REGION``, ``MINIMAX_GROUP_ID`` (and ``DASHSCOPE_API_KEY`` / ``DASHSCOPE_BASE_URL`` for
-the DashScope route). The key is held as a :class:`pydantic.SecretStr` and never printed.
+Explicit arguments win over environment variables: the route's key and host variables
+(``MINIMAX_API_KEY`` / ``MINIMAX_BASE_URL``, or ``DASHSCOPE_API_KEY`` / ``DASHSCOPE_BASE_URL`` for
+the DashScope route; see the dialect table), ``MINIMAX_REGION`` and ``MINIMAX_GROUP_ID``. An
+explicit ``region`` also keeps the environment's host out (both name the host). The key is held
+as a :class:`pydantic.SecretStr` and never printed.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Collection
-from typing import Literal
+from collections.abc import Collection, Mapping
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SecretStr, field_validator
 
-from minimax_core.errors import AuthenticationError
+from minimax_core._dialects import APIS, DIALECTS, Api, Dialect
+from minimax_core.errors import AuthenticationError, InvalidInputError
 
 __all__ = [
-    "API_PATHS",
     "REGION_HOSTS",
     "Api",
     "ClientConfig",
     "Region",
+    "RegionName",
     "env_defaults",
     "normalise_base_url",
+    "normalise_region",
 ]
 
-Api = Literal["openai", "native", "dashscope"]
 Region = Literal["global", "cn"]
 
 REGION_HOSTS: dict[str, str] = {
     "global": "https://api.minimax.io",
     "cn": "https://api.minimaxi.com",
 }
-DASHSCOPE_HOST = "https://dashscope.aliyuncs.com"
-
-API_PATHS: dict[str, str] = {
-    "openai": "/v1/chat/completions",
-    "native": "/v1/text/chatcompletion_v2",
-    "dashscope": "/compatible-mode/v1/chat/completions",
-}
 EMBEDDINGS_PATH = "/v1/embeddings"
 
 _REGION_ALIASES = {"global": "global", "intl": "global", "international": "global", "cn": "cn"}
-_SUFFIXES = re.compile(
-    r"(/(compatible-mode/)?v1)?(/chat/completions|/text/chatcompletion_v2|/embeddings)?/*$"
+_ROUTE_PATHS = "|".join(
+    re.escape(path.removeprefix("/v1").removeprefix("/compatible-mode/v1"))
+    for path in [*(d.path for d in DIALECTS.values()), EMBEDDINGS_PATH]
 )
+_SUFFIXES = re.compile(rf"(/(compatible-mode/)?v1)?({_ROUTE_PATHS})?/*$")
 
 
 def normalise_base_url(url: str) -> str:
@@ -56,17 +55,35 @@ def normalise_base_url(url: str) -> str:
     return _SUFFIXES.sub("", url.rstrip("/"))
 
 
+def normalise_region(value: object) -> object:
+    """``"intl"``, ``" CN "`` … → ``"global"`` / ``"cn"`` (anything else is left to validation)."""
+    if isinstance(value, str):
+        return _REGION_ALIASES.get(value.strip().lower(), value)
+    return value
+
+
+#: A region as a field type: aliases accepted, validated to ``"global"`` / ``"cn"``.
+RegionName = Annotated[Region, BeforeValidator(normalise_region)]
+
+
+def dialect(api: str) -> Dialect:
+    try:
+        return DIALECTS[api]
+    except KeyError:
+        raise InvalidInputError(f"api must be one of {list(APIS)}, got {api!r}") from None
+
+
 def env_defaults(api: str = "openai", given: Collection[str] = ()) -> dict[str, str]:
     """Config values found in the environment for the fields not ``given`` explicitly, by field
     name (only the variables that are set).
 
-    An explicit ``region`` also keeps ``MINIMAX_BASE_URL`` out: both name the host, and an
-    argument wins over the environment (``region="cn"`` must not be sent to a host from the env).
+    An explicit ``region`` also keeps the host variable out: both name the host, and an argument
+    wins over the environment (``region="cn"`` must not be sent to a host from the env).
     """
-    dashscope = api == "dashscope"
+    route = dialect(api)
     names = {
-        "api_key": "DASHSCOPE_API_KEY" if dashscope else "MINIMAX_API_KEY",
-        "base_url": "DASHSCOPE_BASE_URL" if dashscope else "MINIMAX_BASE_URL",
+        "api_key": route.key_env,
+        "base_url": route.base_url_env,
         "region": "MINIMAX_REGION",
         "group_id": "MINIMAX_GROUP_ID",
     }
@@ -85,7 +102,7 @@ class ClientConfig(BaseModel):
 
     api_key: SecretStr | None = None
     api: Api = "openai"
-    region: Region = "global"
+    region: RegionName = "global"
     base_url: str | None = None
     group_id: str | None = None
     #: Seconds to wait for each read/write (thinking can be silent for minutes).
@@ -93,13 +110,6 @@ class ClientConfig(BaseModel):
     connect_timeout: float = Field(default=10.0, gt=0)
     max_retries: int = Field(default=2, ge=0)
     default_headers: dict[str, str] = Field(default_factory=dict)
-
-    @field_validator("region", mode="before")
-    @classmethod
-    def _region(cls, value: object) -> object:
-        if isinstance(value, str):
-            return _REGION_ALIASES.get(value.strip().lower(), value)
-        return value
 
     @field_validator("base_url")
     @classmethod
@@ -111,11 +121,11 @@ class ClientConfig(BaseModel):
         cls,
         *,
         api_key: str | SecretStr | None = None,
-        api: Api = "openai",
+        api: str = "openai",
         region: str | None = None,
         base_url: str | None = None,
         group_id: str | None = None,
-        **rest: object,
+        **rest: Any,
     ) -> ClientConfig:
         """Build a config, filling what was not given from the environment."""
         given = {"api_key": api_key, "region": region, "base_url": base_url, "group_id": group_id}
@@ -125,20 +135,28 @@ class ClientConfig(BaseModel):
         return cls.model_validate(values)
 
     @property
+    def dialect(self) -> Dialect:
+        return DIALECTS[self.api]
+
+    @property
     def host(self) -> str:
-        if self.base_url:
-            return self.base_url
-        return DASHSCOPE_HOST if self.api == "dashscope" else REGION_HOSTS[self.region]
+        return self.base_url or self.dialect.host or REGION_HOSTS[self.region]
 
     @property
     def chat_url(self) -> str:
-        url = self.host + API_PATHS[self.api]
-        if self.api == "native" and self.group_id:
+        url = self.host + self.dialect.path
+        if self.dialect.group_id and self.group_id:
             url += f"?GroupId={self.group_id}"
         return url
 
     @property
     def embeddings_url(self) -> str:
+        if not self.dialect.embeddings:
+            served = [name for name, d in DIALECTS.items() if d.embeddings]
+            raise InvalidInputError(
+                f"Embeddings are MiniMax's own endpoint; the {self.dialect.title} route serves "
+                f"chat only. Use api={' or '.join(repr(n) for n in served)}."
+            )
         url = self.host + EMBEDDINGS_PATH
         if self.group_id:
             url += f"?GroupId={self.group_id}"
@@ -147,9 +165,19 @@ class ClientConfig(BaseModel):
     def key(self) -> str:
         """The API key, or a clear error naming where to put it (raised before any request)."""
         if self.api_key is None or not self.api_key.get_secret_value():
-            var = "DASHSCOPE_API_KEY" if self.api == "dashscope" else "MINIMAX_API_KEY"
             raise AuthenticationError(
-                f"No API key: pass api_key=... or set {var}. For an offline try-out, start "
-                "`minimax-emulator` and set MINIMAX_BASE_URL=http://127.0.0.1:8765 with any key."
+                f"No API key: pass api_key=... or set {self.dialect.key_env}. For an offline "
+                "try-out, start `minimax-emulator` and set MINIMAX_BASE_URL=http://127.0.0.1:8765 "
+                "with any key."
             )
         return self.api_key.get_secret_value()
+
+    def headers(self, *, stream: bool) -> Mapping[str, str]:
+        """Every header of a request: authentication (the route's way), content negotiation and
+        the user's ``default_headers``."""
+        return {
+            **self.dialect.auth(self.key()),
+            "Content-Type": "application/json",
+            "Accept": "text/event-stream" if stream else "application/json",
+            **self.default_headers,
+        }

@@ -1,8 +1,11 @@
-"""The differences between MiniMax's routes, in one place.
+"""The differences between MiniMax's routes, in one table.
 
-A dialect says how a route wants the request shaped (reasoning split, token-limit field, whether
-``thinking`` is accepted) and how an assistant turn's reasoning is sent back. The Anthropic-
-compatible route, when added, is a fourth dialect with its own message builder.
+A dialect says where a route lives (path, host, the environment variables that configure it), how
+it authenticates, how it wants the request shaped (reasoning split, token-limit field, whether
+``thinking`` is accepted), how an assistant turn's reasoning is sent back, and which request
+builder and response reader speak it. Nothing else in the core, and nothing in the drivers or the
+adapters, knows which route it is talking to: a new route is a new entry here plus its builder
+and its reader.
 
 Reasoning replay (MiniMax requires earlier reasoning back in multi-turn tool use):
 
@@ -18,13 +21,21 @@ dashscope    ``reasoning_content`` (DashScope's field)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
-from minimax_core._config import Api
 from minimax_core._types import Reasoning
 
-__all__ = ["DIALECTS", "Dialect", "Replay"]
+if TYPE_CHECKING:
+    from minimax_core._http import ResponseMeta
+    from minimax_core._wire import ChatCompletion, ChatRequest
+
+__all__ = ["APIS", "DIALECTS", "Api", "Dialect", "Replay"]
+
+#: The routes (``api=``): the keys of :data:`DIALECTS`.
+Api = Literal["openai", "native", "dashscope"]
+APIS: tuple[str, ...] = get_args(Api)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,9 +55,54 @@ def _detail(text: str) -> dict[str, Any]:
     }
 
 
+def _replay_openai(content: str, reasoning: Reasoning) -> Replay:
+    if reasoning.details:
+        return Replay(content, reasoning_details=reasoning.details)
+    if reasoning.inline:
+        return Replay(reasoning.inline)
+    return Replay(content, reasoning_details=[_detail(reasoning.text)])
+
+
+def _replay_native(content: str, reasoning: Reasoning) -> Replay:
+    if reasoning.inline:
+        return Replay(reasoning.inline)
+    return Replay(f"<think>\n{reasoning.text}\n</think>\n\n{content}")
+
+
+def _replay_dashscope(content: str, reasoning: Reasoning) -> Replay:
+    return Replay(content, reasoning_content=reasoning.text)
+
+
+def _bearer(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}
+
+
+def _openai_body(request: ChatRequest) -> bytes:
+    return request.to_json()
+
+
+def _openai_chunk(data: str | bytes, meta: ResponseMeta | None) -> ChatCompletion:
+    from minimax_core._failures import parse_chunk
+
+    return parse_chunk(data, meta)
+
+
 @dataclass(frozen=True, slots=True)
 class Dialect:
     name: Api
+    #: How messages name the route.
+    title: str
+    #: Appended to the host (``base_url``) for chat.
+    path: str
+    #: The route's own host; ``None``: MiniMax's host for the configured region.
+    host: str | None
+    #: Environment variables for the key and the host.
+    key_env: str
+    base_url_env: str
+    #: Whether the route's host also serves MiniMax's ``/v1/embeddings``.
+    embeddings: bool
+    #: Whether a legacy ``GroupId`` goes on the chat URL.
+    group_id: bool
     #: Send ``reasoning_split: true`` (clean ``content``, reasoning in its own fields).
     split_reasoning: bool
     #: The request field for the output limit.
@@ -55,43 +111,65 @@ class Dialect:
     thinking: bool
     #: Thinking models put their reasoning inline (``<think>``) in ``content``.
     inline_reasoning: bool
+    #: How an assistant turn's reasoning goes back (see the module's table).
+    replay_reasoning: Callable[[str, Reasoning], Replay]
+    #: The authentication headers for a key.
+    auth: Callable[[str], dict[str, str]] = _bearer
+    #: The request builder: the shaped request → the body this route accepts.
+    body: Callable[[ChatRequest], bytes] = _openai_body
+    #: The response reader: one JSON document of an answer → a checked chunk.
+    read: Callable[[str | bytes, ResponseMeta | None], ChatCompletion] = _openai_chunk
 
     def replay(self, content: str, reasoning: Reasoning | None) -> Replay:
         if not reasoning:
             return Replay(content)
-        if self.name == "openai":
-            if reasoning.details:
-                return Replay(content, reasoning_details=reasoning.details)
-            if reasoning.inline:
-                return Replay(reasoning.inline)
-            return Replay(content, reasoning_details=[_detail(reasoning.text)])
-        if self.name == "native":
-            if reasoning.inline:
-                return Replay(reasoning.inline)
-            return Replay(f"<think>\n{reasoning.text}\n</think>\n\n{content}")
-        return Replay(content, reasoning_content=reasoning.text)
+        return self.replay_reasoning(content, reasoning)
 
 
 DIALECTS: dict[str, Dialect] = {
     "openai": Dialect(
         "openai",
+        "OpenAI-compatible",
+        path="/v1/chat/completions",
+        host=None,
+        key_env="MINIMAX_API_KEY",
+        base_url_env="MINIMAX_BASE_URL",
+        embeddings=True,
+        group_id=False,
         split_reasoning=True,
         token_field="max_completion_tokens",
         thinking=True,
         inline_reasoning=False,
+        replay_reasoning=_replay_openai,
     ),
     "native": Dialect(
         "native",
+        "native",
+        path="/v1/text/chatcompletion_v2",
+        host=None,
+        key_env="MINIMAX_API_KEY",
+        base_url_env="MINIMAX_BASE_URL",
+        embeddings=True,
+        group_id=True,
         split_reasoning=False,
         token_field="max_completion_tokens",
         thinking=True,
         inline_reasoning=True,
+        replay_reasoning=_replay_native,
     ),
     "dashscope": Dialect(
         "dashscope",
+        "DashScope",
+        path="/compatible-mode/v1/chat/completions",
+        host="https://dashscope.aliyuncs.com",
+        key_env="DASHSCOPE_API_KEY",
+        base_url_env="DASHSCOPE_BASE_URL",
+        embeddings=False,
+        group_id=False,
         split_reasoning=False,
         token_field="max_tokens",
         thinking=False,
         inline_reasoning=False,
+        replay_reasoning=_replay_dashscope,
     ),
 }

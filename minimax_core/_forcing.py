@@ -1,7 +1,7 @@
 """Forcing a tool call on a service that ignores ``tool_choice`` "required" and named choices.
 
 MiniMax accepts ``tool_choice: "required"`` / a named function and silently ignores both
-(``minimax-api.md`` §3.1, §5). When a caller forces a tool (LangChain ``tool_choice="any"`` or a
+(``docs/protocol-notes.md`` §5). When a caller forces a tool (LangChain ``tool_choice="any"`` or a
 name, LlamaIndex ``tool_required=True``, structured output), the request carries an explicit
 instruction (:func:`forcing_instruction`); if the model still answers in text, :func:`recover_call`
 tries once to read the call's arguments from JSON in that text.

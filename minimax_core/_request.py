@@ -1,6 +1,6 @@
 """Building a chat request MiniMax accepts, and refusing bad input before anything is sent.
 
-MiniMax rejects much of what OpenAI accepts (``minimax-api.md`` §3, ``landscape.md`` §4.3): more
+MiniMax rejects much of what OpenAI accepts (``docs/protocol-notes.md`` §3.1, §9.3): more
 than one system message, temperature 0, tools without ``parameters``, tool results that do not
 follow their call. :func:`prepare_chat` shapes the request accordingly (system messages merged,
 sampling kept in range, no-argument tools given an empty object schema, ``strict`` dropped,
@@ -242,7 +242,7 @@ def _response_format(
     """``json_schema`` is sent where the model enforces it; ``json_object`` becomes an instruction.
 
     MiniMax accepts ``response_format`` on every model but only MiniMax-Text-01 enforces it
-    (``minimax-api.md`` §3.1), so JSON mode is asked for in the prompt (optionally with a schema)
+    (``docs/protocol-notes.md`` §3.1), so JSON mode is asked for in the prompt (schema optional)
     and the answer is parsed leniently by the caller.
     """
     if value is None:

@@ -8,32 +8,33 @@ The API key is a :class:`~pydantic.SecretStr`: never shown in ``repr``, ``str`` 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import AliasChoices, BaseModel, Field, PrivateAttr, SecretStr, model_validator
 
 from minimax_core._client import MiniMaxClient
-from minimax_core._config import Api, ClientConfig, Region, env_defaults
+from minimax_core._config import Api, ClientConfig, RegionName
 
 __all__ = ["ClientSettings"]
 
-_ALIASES = {
-    "api_key": ("api_key", "minimax_api_key"),
-    "base_url": ("base_url", "minimax_api_host", "minimax_api_base"),
-    "region": ("region",),
-    "group_id": ("group_id", "minimax_group_id"),
-}
-_REGIONS = {"global": "global", "intl": "global", "international": "global", "cn": "cn"}
-
 
 class ClientSettings(BaseModel):
+    #: What the class calls: ``"chat"`` or ``"embeddings"`` (a route that cannot serve it is
+    #: refused when the object is built).
+    _minimax_service: ClassVar[str] = "chat"
+
     api_key: SecretStr | None = Field(
         default=None,
         validation_alias=AliasChoices("api_key", "minimax_api_key"),
         exclude=True,  # never in model_dump / to_dict / to_json; re-read from the environment
         description="API key (env MINIMAX_API_KEY; DASHSCOPE_API_KEY for api='dashscope').",
     )
-    region: Region = Field(
+    api: Api = Field(
+        default="openai",
+        description="Route: 'openai' (/v1/chat/completions, the default), 'native' "
+        "(/v1/text/chatcompletion_v2) or 'dashscope' (Alibaba Model Studio, chat only).",
+    )
+    region: RegionName = Field(
         default="global",
         description="'global' (api.minimax.io) or 'cn' (api.minimaxi.com); env MINIMAX_REGION.",
     )
@@ -65,39 +66,46 @@ class ClientSettings(BaseModel):
 
     _client: MiniMaxClient = PrivateAttr()
 
-    @model_validator(mode="before")
-    @classmethod
-    def _settings_from_env(cls, values: Any) -> Any:
-        if not isinstance(values, dict):
-            return values
-        values = dict(values)
-        api = values.get("api")
-        given = [
-            field
-            for field, names in _ALIASES.items()
-            if any(values.get(name) is not None for name in names)
-        ]
-        values.update(env_defaults(api if isinstance(api, str) else "openai", given))
-        region = values.get("region")
-        if isinstance(region, str):
-            values["region"] = _REGIONS.get(region.strip().lower(), region)
-        return values
-
     @model_validator(mode="after")
-    def _settings_build_client(self) -> Any:
-        self._build_client()
+    def _settings_resolve(self) -> Any:
+        """Resolve the connection settings once (``ClientConfig.from_env``: environment, region,
+        URL normalisation), keep the resolved values in the fields, and build the client."""
+        config = ClientConfig.from_env(
+            api=self.api,
+            api_key=self.api_key,
+            region=self.region if "region" in self.model_fields_set else None,
+            base_url=self.base_url,
+            group_id=self.group_id,
+            **self._config_rest(),
+        )
+        if self._minimax_service == "embeddings":
+            _ = config.embeddings_url  # a route without embeddings is refused here, clearly
+        # The resolved values, not the raw ones, are what the object shows and uses.
+        fields = self.__dict__
+        fields["api_key"] = config.api_key
+        fields["region"] = config.region
+        fields["base_url"] = config.base_url
+        fields["group_id"] = config.group_id
+        self._client = MiniMaxClient(
+            config, http_client=self.http_client, http_async_client=self.http_async_client
+        )
         return self
+
+    def _config_rest(self) -> dict[str, Any]:
+        return {
+            "timeout": self.timeout or 300.0,
+            "max_retries": self.max_retries,
+            "default_headers": self.default_headers or {},
+        }
 
     def _build_client(self) -> None:
         config = ClientConfig(
             api_key=self.api_key,
-            api=self._route(),
+            api=self.api,
             region=self.region,
             base_url=self.base_url,
             group_id=self.group_id,
-            timeout=self.timeout or 300.0,
-            max_retries=self.max_retries,
-            default_headers=self.default_headers or {},
+            **self._config_rest(),
         )
         self._client = MiniMaxClient(
             config, http_client=self.http_client, http_async_client=self.http_async_client
@@ -131,11 +139,3 @@ class ClientSettings(BaseModel):
             fields.setdefault("http_async_client", None)
         super().__setstate__(state)
         self._build_client()
-
-    def _route(self) -> Api:
-        api = getattr(self, "api", "openai")
-        if api == "native":
-            return "native"
-        if api == "dashscope":
-            return "dashscope"
-        return "openai"

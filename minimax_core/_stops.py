@@ -1,6 +1,6 @@
 """Client-side ``stop`` sequences.
 
-MiniMax accepts ``stop`` and silently ignores it on current models (``minimax-api.md`` §3.1), which
+MiniMax accepts ``stop`` and ignores it on current models (``docs/protocol-notes.md`` §3.1), which
 breaks agents that rely on it (ReAct's ``"\\nObservation:"``). The request still carries ``stop``;
 :class:`StopMatcher` additionally cuts the visible answer at the first stop sequence, streaming or
 not, with the same result for any chunking (text that may be the start of a stop sequence is held

@@ -8,6 +8,8 @@ from typing import Any, Literal
 
 from minimax_emulator.testing import EmulatorServer, RecordedRequest
 
+# Tests pass keys as plain strings, as users do; the adapters type `api_key` as `SecretStr | None`
+# (pydantic converts), hence the `# type: ignore[arg-type]` where a test passes one explicitly.
 API_KEY = "sk-test-emulator-key-0123456789"
 
 #: The adapters' ``api=`` values: the three chat routes.

@@ -7,14 +7,21 @@ integrations fail today (``docs/protocol-notes.md`` §9.2).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from langchain.agents import create_agent
-from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, HumanMessage
+from langchain_core.messages import (
+    AIMessage,
+    AIMessageChunk,
+    BaseMessage,
+    HumanMessage,
+    ToolMessage,
+)
 from langchain_core.tools import tool
 
 from tests.langchain_minimax._support import MODES, ROUTES, bodies, chat, reasoning_of
+from tests.support import Route
 
 
 @tool
@@ -29,7 +36,7 @@ def get_time(city: str) -> str:
     return "12:00"
 
 
-def _agent(emulator: Any, route: str) -> Any:
+def _agent(emulator: Any, route: Route) -> Any:
     return create_agent(
         chat(emulator, route), [get_weather, get_time], system_prompt="You are a travel helper."
     )
@@ -58,8 +65,8 @@ def _assert_history_replayed(route: str, body: dict[str, Any], ai_turns: list[AI
 async def _run(agent: Any, messages: list[Any], mode: str) -> list[BaseMessage]:
     state = {"messages": messages}
     if mode == "sync":
-        return agent.invoke(state)["messages"]
-    return (await agent.ainvoke(state))["messages"]
+        return cast("list[BaseMessage]", agent.invoke(state)["messages"])
+    return cast("list[BaseMessage]", (await agent.ainvoke(state))["messages"])
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -70,9 +77,11 @@ async def test_agent_runs_two_tools_to_a_final_answer_replaying_reasoning(emulat
     messages = await _run(agent, [HumanMessage("Use get_weather and get_time for Paris")], mode)
 
     assert [m.type for m in messages] == ["human", "ai", "tool", "tool", "ai"]
-    calls = messages[1].tool_calls
+    reply, results = messages[1], cast("list[ToolMessage]", messages[2:4])  # types asserted above
+    assert isinstance(reply, AIMessage)
+    calls = reply.tool_calls
     assert [c["name"] for c in calls] == ["get_weather", "get_time"]
-    assert [m.tool_call_id for m in messages[2:4]] == [c["id"] for c in calls]
+    assert [m.tool_call_id for m in results] == [c["id"] for c in calls]
     assert messages[-1].content == "Based on the tool results: Sunny, 24°C; 12:00."
     assert all(reasoning_of(m) for m in messages if isinstance(m, AIMessage))
 

@@ -10,7 +10,7 @@ non-streamed one.
 from __future__ import annotations
 
 import warnings
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from langchain_core._api import LangChainBetaWarning
@@ -52,8 +52,11 @@ async def test_content_is_the_clean_answer_and_reasoning_is_separate(emulator, r
     assert "</think>" not in reasoning
     blocks = message.content_blocks
     assert [b["type"] for b in blocks] == ["reasoning", "text"]
-    assert blocks[0]["reasoning"] == reasoning
-    assert blocks[1]["text"] == message.content
+    reasoning_block, text_block = blocks
+    assert reasoning_block["type"] == "reasoning"  # narrows the block types for mypy
+    assert text_block["type"] == "text"
+    assert reasoning_block["reasoning"] == reasoning
+    assert text_block["text"] == message.content
     kwargs = message.additional_kwargs
     if route == "openai":  # reasoning_split: MiniMax's raw items are kept for replay
         (detail,) = kwargs["reasoning_details"]
@@ -166,8 +169,8 @@ async def test_stream_events_v3_deliver_reasoning_before_text(emulator, route, m
             stream = llm.stream_events(PROMPT, version="v3")
             events = list(stream)
         else:
-            stream = await llm.astream_events(PROMPT, version="v3")
-            events = [event async for event in stream]
+            astream = await llm.astream_events(PROMPT, version="v3")
+            events = [event async for event in astream]
 
     deltas = [e["delta"] for e in events if e["event"] == "content-block-delta"]
     kinds = [d["type"] for d in deltas]
@@ -179,9 +182,10 @@ async def test_stream_events_v3_deliver_reasoning_before_text(emulator, route, m
     reasoning = "".join(d["reasoning"] for d in deltas if d["type"] == "reasoning-delta")
     assert "«What is the capital of France?»" in reasoning
     assert "".join(d["text"] for d in deltas if d["type"] == "text-delta") == f"Echo: {PROMPT}"
-    output = stream.output if mode == "sync" else await stream.output
-    assert [b["type"] for b in output.content] == ["reasoning", "text"]
-    assert output.content[0]["reasoning"] == reasoning
+    output = stream.output if mode == "sync" else await astream.output
+    content = cast("list[dict[str, Any]]", output.content)  # v3: a list of v1 content blocks
+    assert [b["type"] for b in content] == ["reasoning", "text"]
+    assert content[0]["reasoning"] == reasoning
     finish = next(e for e in events if e["event"] == "message-finish")
     assert finish["usage"]["output_token_details"]["reasoning"] > 0
 
@@ -232,6 +236,7 @@ async def test_thinking_can_be_switched_off_on_m3(emulator, route, call):
     assert message.content == f"Echo: {PROMPT}"
     assert message.additional_kwargs == {}
     assert [b["type"] for b in message.content_blocks] == ["text"]
+    assert message.usage_metadata is not None
     assert message.usage_metadata["output_token_details"]["reasoning"] == 0
 
 

@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 import pytest
 from langchain_core.callbacks import BaseCallbackHandler
+from langchain_core.language_models import LanguageModelInput
 from langchain_core.rate_limiters import InMemoryRateLimiter
 from langchain_core.tools import tool
 
@@ -141,7 +142,7 @@ async def test_embeddings_urls(clean_env, kwargs, url, mode):
 
     transport = httpx.MockTransport(handler)
     embeddings = MiniMaxEmbeddings(
-        api_key=API_KEY,
+        api_key=API_KEY,  # type: ignore[arg-type]
         http_client=httpx.Client(transport=transport),
         http_async_client=httpx.AsyncClient(transport=transport),
         **kwargs,
@@ -176,7 +177,7 @@ async def test_default_headers_are_sent(emulator, mode):
 
 
 def test_model_name_alias_and_aliases_of_other_fields(emulator):
-    llm = ChatMiniMax(
+    llm = ChatMiniMax(  # type: ignore[call-arg]  # mypy knows each field by one name only
         model_name="MiniMax-M2.5",
         max_completion_tokens=512,
         stop_sequences=["END"],
@@ -205,7 +206,9 @@ def test_the_profile_comes_from_the_catalog():
     assert m3["tool_calling"] is True
     assert m27["max_input_tokens"] == 204_800
     assert m27["image_inputs"] is False
-    assert ChatMiniMax(model="MiniMax-Text-01").profile["structured_output"] is True
+    text01 = ChatMiniMax(model="MiniMax-Text-01").profile
+    assert text01 is not None
+    assert text01["structured_output"] is True
 
 
 class _Counting(InMemoryRateLimiter):
@@ -276,7 +279,7 @@ async def test_disable_streaming_for_tool_calling_only(emulator, mode):
 @pytest.mark.parametrize("mode", MODES)
 async def test_batch_answers_in_order(emulator, mode):
     llm = chat(emulator)
-    questions = [f"Question number {i}" for i in range(6)]
+    questions: list[LanguageModelInput] = [f"Question number {i}" for i in range(6)]
 
     if mode == "sync":
         answers = llm.batch(questions, config={"max_concurrency": 3})
@@ -319,11 +322,11 @@ def _counting_handler() -> tuple[Any, dict[str, int]]:
 async def test_batch_respects_max_concurrency(mode):
     (sync_handler, async_handler), stats = _counting_handler()
     llm = ChatMiniMax(
-        api_key=API_KEY,
+        api_key=API_KEY,  # type: ignore[arg-type]
         http_client=httpx.Client(transport=httpx.MockTransport(sync_handler)),
         http_async_client=httpx.AsyncClient(transport=httpx.MockTransport(async_handler)),
     )
-    questions = [f"q{i}" for i in range(7)]
+    questions: list[LanguageModelInput] = [f"q{i}" for i in range(7)]
 
     if mode == "sync":
         answers = llm.batch(questions, config={"max_concurrency": 2})

@@ -191,7 +191,7 @@ def test_token_counting_works_without_a_tokenizer_package() -> None:
 
     from langchain_minimax import ChatMiniMax
 
-    llm = ChatMiniMax(model="MiniMax-M2.7", api_key="k")
+    llm = ChatMiniMax(model="MiniMax-M2.7", api_key="k")  # type: ignore[arg-type]
     assert llm.get_num_tokens("abcd" * 10) == 10
     history = [
         SystemMessage("You are terse."),

@@ -105,7 +105,7 @@ async def test_async_batches_run_concurrently_up_to_max_concurrency():
         return httpx.Response(200, json={"vectors": vectors, "base_resp": {"status_code": 0}})
 
     embeddings = MiniMaxEmbeddings(
-        api_key=API_KEY,
+        api_key=API_KEY,  # type: ignore[arg-type]
         batch_size=1,
         max_concurrency=3,
         http_async_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)),

@@ -147,7 +147,7 @@ async def test_a_key_echoed_back_by_a_server_is_masked(mode):
 
     transport = httpx.MockTransport(handler)
     llm = ChatMiniMax(
-        api_key=API_KEY,
+        api_key=API_KEY,  # type: ignore[arg-type]
         http_client=httpx.Client(transport=transport),
         http_async_client=httpx.AsyncClient(transport=transport),
     )
@@ -188,7 +188,7 @@ async def test_an_unreachable_server_is_a_connection_error(mode):
     with socket.socket() as probe:  # a port nothing listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    llm = ChatMiniMax(api_key=API_KEY, base_url=f"http://127.0.0.1:{port}", max_retries=0)
+    llm = ChatMiniMax(api_key=API_KEY, base_url=f"http://127.0.0.1:{port}", max_retries=0)  # type: ignore[arg-type]
 
     with pytest.raises(ours.APIConnectionError) as caught:
         await invoke(llm, PROMPT, mode)
@@ -294,6 +294,7 @@ async def test_a_dropped_stream_raises_stream_interrupted_with_the_partial_text(
     )
     shown = "".join(c.content for c in seen)
     assert shown, "part of the answer had been shown"
+    assert isinstance(error, core.StreamInterruptedError)  # asserted above; narrows for mypy
     assert error.partial_text == shown
     assert full.content.startswith(shown)
     assert len(shown) < len(full.content)
@@ -371,7 +372,7 @@ BAD_INPUT: dict[str, tuple[dict[str, Any], Any, str]] = {
         ],
         "does not follow",
     ),
-    "function_message": ({}, [FunctionMessage("42", name="f")], "FunctionMessage"),
+    "function_message": ({}, [FunctionMessage(content="42", name="f")], "FunctionMessage"),
 }
 
 

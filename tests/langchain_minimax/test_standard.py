@@ -58,7 +58,8 @@ class TestChatMiniMaxUnit(ChatModelUnitTests):
             {},
             {
                 "api_key": "env-key",
-                "base_url": "https://proxy.example.com/minimax/v1",
+                # Stored as used: the prefix the route's path is appended to (/v1 normalised).
+                "base_url": "https://proxy.example.com/minimax",
                 "region": "cn",
             },
         )

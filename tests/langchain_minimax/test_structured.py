@@ -74,7 +74,8 @@ def _check_parsed(schema: Any, parsed: Any) -> None:
 
 
 def _tool_name(schema: Any) -> str:
-    return schema["title"] if isinstance(schema, dict) else schema.__name__
+    name: str = schema["title"] if isinstance(schema, dict) else schema.__name__
+    return name
 
 
 @pytest.mark.parametrize("call", CALLS)

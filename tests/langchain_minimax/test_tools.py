@@ -86,6 +86,8 @@ async def test_parallel_tool_calls(emulator, route, call):
     assert [c["name"] for c in message.tool_calls] == ["get_weather", "get_time"]
     ids = [c["id"] for c in message.tool_calls]
     assert len(set(ids)) == 2
+    assert ids[0] is not None
+    assert ids[1] is not None
     assert ids[0].endswith("_1")
     assert ids[1].endswith("_2")
     assert not message.invalid_tool_calls

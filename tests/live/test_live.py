@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from langchain_core.messages import HumanMessage, ToolMessage
+from langchain_core.messages import BaseMessage, HumanMessage, ToolMessage
 from langchain_core.tools import tool
 from llama_index.core.llms import ChatMessage
 
@@ -34,7 +34,9 @@ def get_weather(city: str) -> str:
 
 
 def test_langchain_answer_and_reasoning_are_apart() -> None:
-    msg = ChatMiniMax(model=MODEL, max_tokens=2048).invoke("What is 7 times 8? Just the number.")
+    # The ignores: `max_tokens=` is accepted, but mypy knows only the field's alias,
+    # `max_completion_tokens=` (as for langchain-openai's ChatOpenAI).
+    msg = ChatMiniMax(model=MODEL, max_tokens=2048).invoke("What is 7 times 8? Just the number.")  # type: ignore[call-arg]
     assert "56" in msg.content
     assert "<think>" not in msg.content
     assert msg.additional_kwargs.get("reasoning_content")
@@ -43,7 +45,7 @@ def test_langchain_answer_and_reasoning_are_apart() -> None:
 
 
 def test_langchain_stream_matches_invoke_shape() -> None:
-    llm = ChatMiniMax(model=MODEL, max_tokens=2048)
+    llm = ChatMiniMax(model=MODEL, max_tokens=2048)  # type: ignore[call-arg]
     full = None
     for chunk in llm.stream("Name one primary colour."):
         full = chunk if full is None else full + chunk
@@ -54,8 +56,8 @@ def test_langchain_stream_matches_invoke_shape() -> None:
 
 
 def test_langchain_tool_loop_with_reasoning_replayed() -> None:
-    llm = ChatMiniMax(model=MODEL, max_tokens=4096).bind_tools([get_weather])
-    history: list = [HumanMessage("What's the weather in Lisbon? Use the tool.")]
+    llm = ChatMiniMax(model=MODEL, max_tokens=4096).bind_tools([get_weather])  # type: ignore[call-arg]
+    history: list[BaseMessage] = [HumanMessage("What's the weather in Lisbon? Use the tool.")]
     reply = llm.invoke(history)
     assert reply.tool_calls
     history.append(reply)

@@ -63,7 +63,7 @@ def test_an_unknown_model_is_still_usable() -> None:
     sync_client, _ = mock_client(minimax)
     llm = MiniMax(
         model="MiniMax-M9-preview",
-        api_key="sk-test",
+        api_key="sk-test",  # type: ignore[arg-type]
         base_url="https://api.minimax.io",
         http_client=sync_client,
         max_tokens=300_000,  # no catalog limit to enforce for a model this package does not know

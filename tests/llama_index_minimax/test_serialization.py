@@ -53,10 +53,10 @@ def leaks(obj: Any) -> list[str]:
 
 
 def test_the_key_is_in_no_serialised_form() -> None:
-    llm = MiniMax(api_key=SECRET, **settings("http://127.0.0.1:9"))
+    llm = MiniMax(api_key=SECRET, **settings("http://127.0.0.1:9"))  # type: ignore[arg-type]
     assert leaks(llm) == []
     assert "api_key" not in llm.to_dict()
-    embedding = MiniMaxEmbedding(api_key=SECRET, embed_batch_size=7)
+    embedding = MiniMaxEmbedding(api_key=SECRET, embed_batch_size=7)  # type: ignore[arg-type]
     assert leaks(embedding) == []
     assert llm.api_key is not None
     assert llm.api_key.get_secret_value() == SECRET  # still usable in this process
@@ -65,7 +65,7 @@ def test_the_key_is_in_no_serialised_form() -> None:
 def test_from_dict_round_trips_the_settings_and_rereads_the_key(
     monkeypatch: pytest.MonkeyPatch, emulator: EmulatorServer
 ) -> None:
-    llm = MiniMax(api_key=SECRET, **settings(emulator.base_url))
+    llm = MiniMax(api_key=SECRET, **settings(emulator.base_url))  # type: ignore[arg-type]
     data = llm.to_dict()
     monkeypatch.setenv("MINIMAX_API_KEY", API_KEY)
     for revived in (MiniMax.from_dict(data), MiniMax.from_json(llm.to_json())):
@@ -87,7 +87,7 @@ def test_from_dict_round_trips_the_settings_and_rereads_the_key(
 def test_without_a_key_in_the_environment_a_revived_model_fails_clearly(
     emulator: EmulatorServer,
 ) -> None:
-    revived = MiniMax.from_dict(MiniMax(api_key=SECRET, **settings(emulator.base_url)).to_dict())
+    revived = MiniMax.from_dict(MiniMax(api_key=SECRET, **settings(emulator.base_url)).to_dict())  # type: ignore[arg-type]
     with pytest.raises(AuthenticationError, match="MINIMAX_API_KEY"):
         revived.chat([user("Hi")])
     assert emulator.requests == []
@@ -96,7 +96,7 @@ def test_without_a_key_in_the_environment_a_revived_model_fails_clearly(
 def test_dashscope_reads_its_own_key_variable(
     monkeypatch: pytest.MonkeyPatch, emulator: EmulatorServer
 ) -> None:
-    llm = MiniMax(api="dashscope", model="MiniMax-M2.5", api_key=SECRET, base_url=emulator.base_url)
+    llm = MiniMax(api="dashscope", model="MiniMax-M2.5", api_key=SECRET, base_url=emulator.base_url)  # type: ignore[arg-type]
     monkeypatch.setenv("DASHSCOPE_API_KEY", API_KEY)
     revived = MiniMax.from_dict(llm.to_dict())
     assert revived.api == "dashscope"
@@ -108,7 +108,7 @@ def test_a_pickled_model_works_in_a_process_without_the_key_in_its_environment(
 ) -> None:
     monkeypatch.delenv("MINIMAX_API_KEY", raising=False)
     with httpx.Client() as own_client:
-        llm = MiniMax(api_key=API_KEY, http_client=own_client, **settings(emulator.base_url))
+        llm = MiniMax(api_key=API_KEY, http_client=own_client, **settings(emulator.base_url))  # type: ignore[arg-type]
         data = pickle.dumps(llm)  # a user's httpx client cannot be pickled: left out
     clone = pickle.loads(data)
     assert isinstance(clone, MiniMax)
@@ -122,7 +122,7 @@ async def test_a_pickled_embedding_works_in_a_fresh_object(
     monkeypatch: pytest.MonkeyPatch, emulator: EmulatorServer
 ) -> None:
     monkeypatch.delenv("MINIMAX_API_KEY", raising=False)
-    embedding = MiniMaxEmbedding(api_key=API_KEY, base_url=emulator.base_url, max_concurrency=2)
+    embedding = MiniMaxEmbedding(api_key=API_KEY, base_url=emulator.base_url, max_concurrency=2)  # type: ignore[arg-type]
     await embedding.aget_query_embedding("warm up the per-loop limit")  # state that must not pickle
     clone = pickle.loads(pickle.dumps(embedding))
     assert clone.to_dict() == embedding.to_dict()

@@ -146,12 +146,12 @@ def test_the_key_is_never_shown(
 
     # -- every public class, as shown, dumped, serialised and pickled ------------------------
     objects: dict[str, Any] = {
-        "ChatMiniMax": ChatMiniMax(api_key=KEY, base_url=url),
-        "MiniMaxEmbeddings": MiniMaxEmbeddings(api_key=KEY, base_url=url),
-        "MiniMax": MiniMax(api_key=KEY, base_url=url),
-        "MiniMaxEmbedding": MiniMaxEmbedding(api_key=KEY, base_url=url),
+        "ChatMiniMax": ChatMiniMax(api_key=KEY, base_url=url),  # type: ignore[arg-type]
+        "MiniMaxEmbeddings": MiniMaxEmbeddings(api_key=KEY, base_url=url),  # type: ignore[arg-type]
+        "MiniMax": MiniMax(api_key=KEY, base_url=url),  # type: ignore[arg-type]
+        "MiniMaxEmbedding": MiniMaxEmbedding(api_key=KEY, base_url=url),  # type: ignore[arg-type]
         "MiniMaxClient": core.MiniMaxClient(api_key=KEY, base_url=url),
-        "ClientConfig": core.ClientConfig(api_key=KEY, base_url=url),
+        "ClientConfig": core.ClientConfig(api_key=KEY, base_url=url),  # type: ignore[arg-type]
     }
     monkeypatch.setenv("MINIMAX_API_KEY", KEY)  # the key from the environment, too
     objects["ChatMiniMax from env"] = ChatMiniMax(base_url=url)

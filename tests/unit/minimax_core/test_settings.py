@@ -88,11 +88,16 @@ def test_region_and_its_aliases(monkeypatch: pytest.MonkeyPatch, value: str, hos
         ("openai", "openai"),
         ("native", "native"),
         ("dashscope", "dashscope"),
-        ("anything-else", "openai"),
     ],
 )
 def test_route_follows_the_api_field(api: str, route: str) -> None:
     assert client_of(Model(api=api)).config.api == route
+
+
+def test_an_unknown_route_is_refused_when_the_object_is_built() -> None:
+    # Before, an unknown api= silently became the OpenAI route.
+    with pytest.raises(ValueError, match=r"api must be one of \['openai', 'native', 'dashscope'\]"):
+        Model(api="anything-else")
 
 
 def test_dashscope_reads_its_own_key(monkeypatch: pytest.MonkeyPatch) -> None:
