@@ -322,15 +322,9 @@ class ChatMiniMax(BaseChatModel, ClientSettings):
         return params, structured
 
     def _result(self, result: core.ChatResult, structured: bool) -> ChatResult:
-        if result.tool_call_missing and not structured:
-            called = ", ".join(f"`{call.name}`" for call in result.message.tool_calls)
-            raise ToolChoiceError(
-                f"The model called {called} instead of the required tool `{result.required_tool}`."
-                if called
-                else "The model answered in text instead of calling the required tool, and no "
-                f"tool arguments could be read from its answer: {result.message.content[:200]!r}",
-                text=result.message.content,
-            )
+        failure = None if structured else result.tool_choice_failure()
+        if failure is not None:
+            raise ToolChoiceError(failure, text=result.message.content)
         message = to_ai_message(result, self.model_name)
         llm_output = {"model_name": message.response_metadata["model_name"]}
         if message.usage_metadata:
@@ -362,8 +356,9 @@ class ChatMiniMax(BaseChatModel, ClientSettings):
             return self._result(result, structured)
 
     def _final_chunk(self, result: core.ChatResult, structured: bool) -> ChatGenerationChunk:
-        if result.tool_call_missing and not structured:
-            self._result(result, structured)  # raises ToolChoiceError
+        failure = None if structured else result.tool_choice_failure()
+        if failure is not None:
+            raise ToolChoiceError(failure, text=result.message.content)
         metadata = response_metadata(result, self.model_name)
         return ChatGenerationChunk(
             message=AIMessageChunk(content="", response_metadata=metadata, chunk_position="last"),

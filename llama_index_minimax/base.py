@@ -59,6 +59,7 @@ def _raw(result: core.ChatResult) -> dict[str, Any]:
         "tool_call_recovered": result.tool_call_recovered,
         "tool_call_missing": result.tool_call_missing,
         "required_tool": result.required_tool,
+        "tool_choice_failure": result.tool_choice_failure(),
     }
 
 
@@ -336,11 +337,7 @@ class MiniMax(FunctionCallingLLM, ClientSettings):
                 text=text,
             )
         raw = response.raw or {}
-        if selections and error_on_no_tool_call and raw.get("tool_call_missing"):
-            called = ", ".join(f"`{selection.tool_name}`" for selection in selections)
-            raise core.ToolChoiceError(
-                f"The model called {called} instead of the required tool "
-                f"`{raw.get('required_tool')}`.",
-                text=text,
-            )
+        failure = raw.get("tool_choice_failure")
+        if selections and error_on_no_tool_call and isinstance(failure, str):
+            raise core.ToolChoiceError(failure, text=text)
         return selections

@@ -29,7 +29,8 @@ from minimax_core._types import Reasoning
 
 if TYPE_CHECKING:
     from minimax_core._http import ResponseMeta
-    from minimax_core._wire import ChatCompletion, ChatRequest
+    from minimax_core._request import ChatPlan
+    from minimax_core._wire import ChatCompletion
 
 __all__ = ["APIS", "DIALECTS", "Api", "Dialect", "Replay"]
 
@@ -77,11 +78,15 @@ def _bearer(key: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {key}"}
 
 
-def _openai_body(request: ChatRequest) -> bytes:
-    return request.to_json()
+# Builders and readers are imported on the first call, not with the table: building a client
+# must not load the wire models (serverless cold starts; tests/unit/minimax_core/test_import.py).
+def _openai_body(plan: ChatPlan) -> bytes:
+    from minimax_core._build_openai import openai_body
+
+    return openai_body(plan)
 
 
-def _openai_chunk(data: str | bytes, meta: ResponseMeta | None) -> ChatCompletion:
+def _chunk(data: str | bytes, meta: ResponseMeta | None) -> ChatCompletion:
     from minimax_core._failures import parse_chunk
 
     return parse_chunk(data, meta)
@@ -115,10 +120,10 @@ class Dialect:
     replay_reasoning: Callable[[str, Reasoning], Replay]
     #: The authentication headers for a key.
     auth: Callable[[str], dict[str, str]] = _bearer
-    #: The request builder: the shaped request → the body this route accepts.
-    body: Callable[[ChatRequest], bytes] = _openai_body
+    #: The request builder: a validated, shaped request → the body this route accepts.
+    body: Callable[[ChatPlan], bytes] = _openai_body
     #: The response reader: one JSON document of an answer → a checked chunk.
-    read: Callable[[str | bytes, ResponseMeta | None], ChatCompletion] = _openai_chunk
+    read: Callable[[str | bytes, ResponseMeta | None], ChatCompletion] = _chunk
 
     def replay(self, content: str, reasoning: Reasoning | None) -> Replay:
         if not reasoning:

@@ -7,7 +7,8 @@ error object inside a stream) goes through the one error path in ``_failures``.
 
 from __future__ import annotations
 
-from minimax_core._failures import check_status, malformed, parse_chunk, parse_embeddings
+from minimax_core._assembler import ChatAssembler
+from minimax_core._failures import check_status, malformed, parse_embeddings
 from minimax_core._http import ResponseMeta
 from minimax_core._request import PreparedChat
 from minimax_core._sse import SSEDecoder, SSEEvent
@@ -22,11 +23,21 @@ from minimax_core.errors import (
 __all__ = ["ChatStreamDecoder", "interpret_chat", "interpret_embeddings"]
 
 
+def _assembler(prepared: PreparedChat) -> ChatAssembler:
+    answer = prepared.answer
+    return ChatAssembler(
+        expect_inline_reasoning=answer.expect_inline_reasoning,
+        stop=answer.stop,
+        forced=answer.forced,
+        max_tool_calls=answer.max_tool_calls,
+    )
+
+
 def interpret_chat(prepared: PreparedChat, meta: ResponseMeta, body: bytes) -> ChatResult:
     """A whole (non-streamed) chat reply → :class:`ChatResult`, or the error it reports."""
     check_status(meta, body)
-    assembler = prepared.assembler()
-    assembler.feed(parse_chunk(body, meta))
+    assembler = _assembler(prepared)
+    assembler.feed(prepared.chunk(body, meta))
     assembler.close(streamed=False)
     return assembler.result(meta.request_id)
 
@@ -52,14 +63,14 @@ class ChatStreamDecoder:
     def __init__(self, prepared: PreparedChat) -> None:
         self._prepared = prepared
         self._sse = SSEDecoder()
-        self._assembler = prepared.assembler()
+        self._assembler = _assembler(prepared)
         self._meta: ResponseMeta | None = None
         self._done = False
 
     def begin(self, meta: ResponseMeta) -> None:
         if self._meta is not None:  # a retry: forget the failed attempt
             self._sse = SSEDecoder()
-            self._assembler = self._prepared.assembler()
+            self._assembler = _assembler(self._prepared)
             self._done = False
         self._meta = meta
 
@@ -84,7 +95,7 @@ class ChatStreamDecoder:
             return None
         if not data or data.isspace():  # an empty `data:` line ("empty [DONE]"): nothing in it
             return None
-        return self._assembler.feed(parse_chunk(data, self._in_stream()))
+        return self._assembler.feed(self._prepared.chunk(data, self._in_stream()))
 
     def _in_stream(self) -> ResponseMeta | None:
         # An event's status is the stream's 200, whatever its headers said at the start.
@@ -115,7 +126,7 @@ class ChatStreamDecoder:
         if body.lstrip()[:5] == b"data:":
             # An event stream with the wrong content-type (some proxies): decode it as one.
             return [*self.feed(body), *self.close()]
-        first = self._assembler.feed(parse_chunk(body, meta))
+        first = self._assembler.feed(self._prepared.chunk(body, meta))
         final = self._assembler.close(streamed=False)
         return [d for d in (first, final) if d]
 

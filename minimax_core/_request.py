@@ -1,27 +1,27 @@
-"""Building a chat request MiniMax accepts, and refusing bad input before anything is sent.
+"""Validating a chat request and shaping it the way MiniMax accepts, before anything is sent.
 
 MiniMax rejects much of what OpenAI accepts (``docs/protocol-notes.md`` §3.1, §9.3): more
 than one system message, temperature 0, tools without ``parameters``, tool results that do not
-follow their call. :func:`prepare_chat` shapes the request accordingly (system messages merged,
+follow their call. :func:`prepare_chat` checks the input (raising :class:`InvalidInputError` for
+what cannot be sent) and shapes a route-neutral :class:`ChatPlan` — system messages merged,
 sampling kept in range, no-argument tools given an empty object schema, ``strict`` dropped,
-``max_completion_tokens``, ``reasoning_split``, ``thinking`` only where the model can switch it) and
-raises :class:`InvalidInputError` for input that cannot be sent.
+``thinking`` only where the model can switch it, forcing instructions added — which the route's
+request builder (the dialect's ``body``) turns into bytes.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import ValidationError
-
-from minimax_core._assembler import ChatAssembler
 from minimax_core._catalog import ModelInfo, model_info
-from minimax_core._dialects import DIALECTS, Dialect
+from minimax_core._dialects import Dialect
 from minimax_core._forcing import ForcedTool, forcing_instruction
+from minimax_core._http import ResponseMeta
 from minimax_core._types import (
     AssistantMessage,
     ChatMessage,
@@ -33,36 +33,65 @@ from minimax_core._types import (
     ToolMessage,
     UserMessage,
 )
-from minimax_core._wire import ChatRequest, ToolSpec, WireMessage, WireToolCall
+from minimax_core._wire import ChatCompletion
 from minimax_core.errors import InvalidInputError
 
-__all__ = ["ChatParams", "InvalidInputError", "PreparedChat", "prepare_chat"]
+__all__ = ["AnswerPlan", "ChatPlan", "PreparedChat", "normalise_thinking", "prepare_chat"]
 
 logger = logging.getLogger("minimax_core")
 
 ThinkingMode = Literal["adaptive", "disabled"]
 _RESERVED = frozenset({"model", "messages", "stream"})
+_TOOL_NAME = re.compile(r"^[A-Za-z0-9_\-.]{1,64}$")
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
+class AnswerPlan:
+    """How to read the answer to a request (what the response reader and assembler need)."""
+
+    expect_inline_reasoning: bool
+    stop: list[str] | None
+    forced: ForcedTool | None
+    max_tool_calls: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class ChatPlan:
+    """A validated request, shaped for MiniMax but for no route in particular."""
+
+    params: ChatParams
+    model: ModelInfo
+    dialect: Dialect
+    stream: bool
+    #: The merged system prompt (the user's system messages, then our instructions).
+    system: str
+    #: The conversation without its system messages.
+    messages: list[ChatMessage]
+    tools: list[ToolDefinition]
+    temperature: float | None
+    top_p: float | None
+    stop: list[str] | None
+    thinking: ThinkingMode | None
+    response_format: dict[str, Any] | None
+
+
+@dataclass(frozen=True, slots=True)
 class PreparedChat:
     """A request body ready to send, and how to read its answer."""
 
     body: bytes
     model: ModelInfo
     stream: bool
-    expect_inline_reasoning: bool
-    stop: list[str] | None
-    forced: ForcedTool | None
-    max_tool_calls: int | None
+    answer: AnswerPlan
+    #: The route's response reader: one JSON document → a checked chunk.
+    read: Callable[[str | bytes, ResponseMeta | None], ChatCompletion]
 
-    def assembler(self) -> ChatAssembler:
-        return ChatAssembler(
-            expect_inline_reasoning=self.expect_inline_reasoning,
-            stop=self.stop,
-            forced=self.forced,
-            max_tool_calls=self.max_tool_calls,
-        )
+    @property
+    def expect_inline_reasoning(self) -> bool:
+        return self.answer.expect_inline_reasoning
+
+    def chunk(self, data: str | bytes, meta: ResponseMeta | None) -> ChatCompletion:
+        return self.read(data, meta)
 
 
 def normalise_thinking(value: Any) -> ThinkingMode | None:
@@ -79,9 +108,7 @@ def normalise_thinking(value: Any) -> ThinkingMode | None:
     )
 
 
-def _thinking(
-    mode: ThinkingMode | None, info: ModelInfo, dialect: Dialect
-) -> dict[str, str] | None:
+def _thinking(mode: ThinkingMode | None, info: ModelInfo, dialect: Dialect) -> ThinkingMode | None:
     if mode is None:
         return None
     if info.thinking == "always" and info.known:
@@ -101,7 +128,7 @@ def _thinking(
         raise InvalidInputError(
             f"The {dialect.name!r} route cannot switch thinking; use api='openai' or 'native'."
         )
-    return {"type": mode}
+    return mode
 
 
 def _sampling(name: str, value: float | None, upper: float) -> float | None:
@@ -119,7 +146,13 @@ def _sampling(name: str, value: float | None, upper: float) -> float | None:
     return value
 
 
-def _tool_spec(tool: ToolDefinition) -> ToolSpec:
+def _tool(tool: object) -> ToolDefinition:
+    """A tool as MiniMax accepts it: an object schema (no ``strict``), a name it allows."""
+    if not isinstance(tool, ToolDefinition):
+        raise InvalidInputError(
+            f"A tool must be a ToolDefinition, got {type(tool).__name__} {tool!r:.80}: bind "
+            "tools the framework's way (LangChain: bind_tools; LlamaIndex: chat_with_tools)."
+        )
     if not isinstance(tool.parameters, dict):
         raise InvalidInputError(f"Tool {tool.name!r}: parameters must be a JSON schema object")
     params = dict(tool.parameters)
@@ -131,54 +164,45 @@ def _tool_spec(tool: ToolDefinition) -> ToolSpec:
         )
     params["type"] = "object"
     params.setdefault("properties", {})
-    try:
-        return ToolSpec.model_validate(
-            {
-                "type": "function",
-                "function": {
-                    "name": tool.name,
-                    "description": tool.description or None,
-                    "parameters": params,
-                },
-            }
+    if not isinstance(tool.name, str) or not _TOOL_NAME.match(tool.name):
+        length = len(tool.name) if isinstance(tool.name, str) else 0
+        problem = (
+            f"its name has {length} characters, MiniMax allows at most 64 characters"
+            if length > 64
+            else "its name must be 1-64 characters of letters, digits, '_', '-', '.'"
         )
-    except ValidationError as exc:
-        raise InvalidInputError(
-            f"Tool {tool.name!r} is not valid for MiniMax: {exc.errors()[0]['msg']} (names: "
-            "1-64 characters of letters, digits, '_', '-', '.')"
-        ) from None
+        raise InvalidInputError(f"Tool {tool.name!r} is not valid for MiniMax: {problem}")
+    return ToolDefinition(tool.name, tool.description, params)
 
 
-def _user_content(message: UserMessage, info: ModelInfo) -> str | list[dict[str, Any]]:
+def _tools(params: ChatParams) -> list[ToolDefinition]:
+    tools = [_tool(t) for t in params.tools or ()]
+    if len({t.name for t in tools}) != len(tools):
+        raise InvalidInputError(f"Tool names must be unique: {[t.name for t in tools]}")
+    return tools
+
+
+def _check_parts(message: UserMessage, info: ModelInfo) -> None:
     if isinstance(message.content, str):
-        return message.content
-    if all(isinstance(p, TextPart) for p in message.content):
-        return "".join(p.text for p in message.content if isinstance(p, TextPart))
-    parts: list[dict[str, Any]] = []
+        return
     for part in message.content:
-        if isinstance(part, TextPart):
-            parts.append({"type": "text", "text": part.text})
-        elif isinstance(part, ImagePart):
+        if isinstance(part, ImagePart):
             if info.known and not info.vision:
                 raise InvalidInputError(
                     f"{info.id} does not read images; MiniMax-M3 and MiniMax-Text-01 do."
                 )
-            image: dict[str, Any] = {"url": part.url}
-            if part.detail:
-                image["detail"] = part.detail
-            parts.append({"type": "image_url", "image_url": image})
-        else:
+        elif not isinstance(part, TextPart):
             raise InvalidInputError(f"Unsupported content part: {type(part).__name__}")
-    return parts
 
 
-def _wire_messages(
-    messages: Sequence[ChatMessage], info: ModelInfo, dialect: Dialect, system_extra: list[str]
-) -> list[WireMessage]:
+def _conversation(
+    messages: Sequence[ChatMessage], info: ModelInfo
+) -> tuple[list[str], list[ChatMessage]]:
+    """(the system prompts, the rest), checked: each tool result right after its call."""
     if not messages:
         raise InvalidInputError("messages must not be empty")
     system: list[str] = []
-    out: list[WireMessage] = []
+    rest: list[ChatMessage] = []
     open_calls: set[str] = set()  # ids of the latest assistant turn's calls, while answerable
     for message in messages:
         if isinstance(message, SystemMessage):
@@ -192,48 +216,15 @@ def _wire_messages(
                     "message with that tool call. MiniMax requires each tool result right after "
                     "the assistant turn that made the call (error 2013 otherwise)."
                 )
-            out.append(
-                WireMessage(role="tool", tool_call_id=message.tool_call_id, content=message.content)
-            )
-            continue
-        open_calls = set()
-        if isinstance(message, UserMessage):
-            content = _user_content(message, info)
-            out.append(WireMessage(role="user", content=content, name=message.name))
+        elif isinstance(message, UserMessage):
+            _check_parts(message, info)
+            open_calls = set()
         elif isinstance(message, AssistantMessage):
-            replay = dialect.replay(message.content, message.reasoning)
-            calls = [
-                WireToolCall.model_validate(
-                    {
-                        "id": call.id,
-                        "type": "function",
-                        "function": {
-                            "name": call.name,
-                            "arguments": call.raw_arguments
-                            if call.raw_arguments is not None
-                            else json.dumps(call.arguments, ensure_ascii=False),
-                        },
-                    }
-                )
-                for call in message.tool_calls
-            ]
             open_calls = {call.id for call in message.tool_calls}
-            out.append(
-                WireMessage(
-                    role="assistant",
-                    content=replay.content,
-                    name=message.name,
-                    tool_calls=calls or None,
-                    reasoning_details=replay.reasoning_details,
-                    reasoning_content=replay.reasoning_content,
-                )
-            )
         else:
             raise InvalidInputError(f"Unsupported message type: {type(message).__name__}")
-    system.extend(system_extra)
-    if system:
-        out.insert(0, WireMessage(role="system", content="\n\n".join(system)))
-    return out
+        rest.append(message)
+    return system, rest
 
 
 def _response_format(
@@ -280,12 +271,7 @@ def _forced(params: ChatParams, tools: Sequence[ToolDefinition]) -> ForcedTool |
     return ForcedTool(tuple(tools), choice)
 
 
-def prepare_chat(
-    messages: Sequence[ChatMessage], params: ChatParams, *, api: str, stream: bool
-) -> PreparedChat:
-    """Validate and shape one chat request. Raises :class:`InvalidInputError` on bad input."""
-    info = model_info(params.model)
-    dialect = DIALECTS[api]
+def _check_params(params: ChatParams, info: ModelInfo) -> None:
     if params.max_tokens is not None and params.max_tokens <= 0:
         raise InvalidInputError(f"max_tokens must be a positive integer, got {params.max_tokens}")
     if params.max_tokens is not None and info.known and params.max_tokens > info.max_output_tokens:
@@ -296,59 +282,60 @@ def prepare_chat(
     reserved = _RESERVED.intersection(params.extra)
     if reserved:
         raise InvalidInputError(f"model_kwargs may not set {sorted(reserved)}")
-    tools = list(params.tools or ())
-    for tool in tools:
-        if not isinstance(tool, ToolDefinition):
-            raise InvalidInputError(
-                f"A tool must be a ToolDefinition, got {type(tool).__name__} {tool!r:.80}: bind "
-                "tools the framework's way (LangChain: bind_tools; LlamaIndex: chat_with_tools)."
-            )
-    if len({t.name for t in tools}) != len(tools):
-        raise InvalidInputError(f"Tool names must be unique: {[t.name for t in tools]}")
-    specs = [_tool_spec(t) for t in tools]
+
+
+def plan_chat(
+    messages: Sequence[ChatMessage], params: ChatParams, dialect: Dialect, *, stream: bool
+) -> tuple[ChatPlan, AnswerPlan]:
+    """Validate and shape one chat request (raises :class:`InvalidInputError` on bad input)."""
+    info = model_info(params.model)
+    _check_params(params, info)
+    tools = _tools(params)
     forced = _forced(params, tools)
-    system_extra = [forcing_instruction(forced)] if forced else []
+    instructions = [forcing_instruction(forced)] if forced else []
     single_call = params.parallel_tool_calls is False and bool(tools)
     if single_call:
-        system_extra.append("Call at most one tool per reply.")
-    response_format = _response_format(params.response_format, info, system_extra)
+        instructions.append("Call at most one tool per reply.")
+    response_format = _response_format(params.response_format, info, instructions)
     thinking = _thinking(normalise_thinking(params.thinking), info, dialect)
+    system, rest = _conversation(messages, info)
     stop = [s for s in params.stop or () if s] or None
-    fields: dict[str, Any] = {
-        "model": params.model,
-        "messages": _wire_messages(messages, info, dialect, system_extra),
-        "temperature": _sampling("temperature", params.temperature, info.max_temperature),
-        "top_p": _sampling("top_p", params.top_p, 1.0),
-        "stop": stop,
-        "tools": specs or None,
-        "tool_choice": "none" if tools and params.tool_choice == "none" else None,
-        "response_format": response_format,
-        "thinking": thinking,
-        dialect.token_field: params.max_tokens,
-    }
-    if dialect.split_reasoning:
-        fields["reasoning_split"] = True
-    if stream:
-        fields["stream"] = True
-        if params.stream_usage:
-            fields["stream_options"] = {"include_usage": True}
-    fields.update(params.extra)
-    try:
-        request = ChatRequest.model_validate(fields)
-    except ValidationError as exc:
-        raise InvalidInputError(f"Invalid request: {exc}") from None
-    split = fields.get("reasoning_split") is True
+    plan = ChatPlan(
+        params=params,
+        model=info,
+        dialect=dialect,
+        stream=stream,
+        system="\n\n".join([*system, *instructions]),
+        messages=rest,
+        tools=tools,
+        temperature=_sampling("temperature", params.temperature, info.max_temperature),
+        top_p=_sampling("top_p", params.top_p, 1.0),
+        stop=stop,
+        thinking=thinking,
+        response_format=response_format,
+    )
+    split = dialect.split_reasoning and params.extra.get("reasoning_split", True) is True
     inline = (
         info.reasons
-        and thinking != {"type": "disabled"}
+        and thinking != "disabled"
         and (dialect.inline_reasoning or (dialect.name == "openai" and not split))
     )
+    answer = AnswerPlan(inline, stop, forced, 1 if single_call else None)
+    return plan, answer
+
+
+def prepare_chat(
+    messages: Sequence[ChatMessage], params: ChatParams, *, api: str, stream: bool
+) -> PreparedChat:
+    """Validate, shape and build one chat request for route ``api``."""
+    from minimax_core._config import dialect as dialect_of
+
+    dialect = dialect_of(api)
+    plan, answer = plan_chat(messages, params, dialect, stream=stream)
     return PreparedChat(
-        body=request.to_json(),
-        model=info,
+        body=dialect.body(plan),
+        model=plan.model,
         stream=stream,
-        expect_inline_reasoning=inline,
-        stop=stop,
-        forced=forced,
-        max_tool_calls=1 if single_call else None,
+        answer=answer,
+        read=dialect.read,
     )

@@ -208,6 +208,19 @@ class ChatResult:
     #: The tool a named ``tool_choice`` asked for (None: no named choice).
     required_tool: str | None = None
 
+    def tool_choice_failure(self) -> str | None:
+        """What went wrong when a forced tool call is missing (``None``: nothing did). The one
+        wording both adapters raise their ``ToolChoiceError`` with."""
+        if not self.tool_call_missing:
+            return None
+        called = ", ".join(f"`{call.name}`" for call in self.message.tool_calls)
+        if called:
+            return f"The model called {called} instead of the required tool `{self.required_tool}`."
+        return (
+            "The model answered in text instead of calling the required tool, and no tool "
+            f"arguments could be read from its answer: {self.message.content[:200]!r}"
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class ChatParams:
