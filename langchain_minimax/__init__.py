@@ -1,7 +1,9 @@
 """MiniMax for LangChain: :class:`ChatMiniMax` and :class:`MiniMaxEmbeddings`.
 
 The error classes they raise (:mod:`langchain_minimax.errors`) are exported here too; each is both
-the ``minimax_core`` error and the matching ``langchain_core`` exception.
+the ``minimax_core`` error and the matching ``langchain_core`` exception. ``MiniMaxError`` (the base
+of all of them), ``APIStatusError`` and ``InvalidInputError`` (bad input refused before sending,
+a ``ValueError``) are the core's own classes.
 """
 
 from langchain_minimax.chat_models import ChatMiniMax
@@ -22,18 +24,22 @@ from langchain_minimax.errors import (
     StreamInterruptedError,
     ToolChoiceError,
 )
+from minimax_core import APIStatusError, InvalidInputError, MiniMaxError
 
 __all__ = [
     "APIConnectionError",
+    "APIStatusError",
     "APITimeoutError",
     "AuthenticationError",
     "ChatMiniMax",
     "ContentFilterError",
     "ContextOverflowError",
     "InsufficientBalanceError",
+    "InvalidInputError",
     "InvalidRequestError",
     "MalformedResponseError",
     "MiniMaxEmbeddings",
+    "MiniMaxError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",

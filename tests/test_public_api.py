@@ -101,7 +101,14 @@ EXPECTED_ALL: dict[str, list[str]] = {
         "replayable_details",
         "tool_choice_name",
     ],
-    "langchain_minimax": [*LANGCHAIN_ERRORS, "ChatMiniMax", "MiniMaxEmbeddings"],
+    "langchain_minimax": [
+        *LANGCHAIN_ERRORS,
+        "APIStatusError",
+        "InvalidInputError",
+        "MiniMaxError",
+        "ChatMiniMax",
+        "MiniMaxEmbeddings",
+    ],
     "llama_index_minimax": [*CORE_ERRORS, "MiniMax", "MiniMaxEmbedding"],
     "minimax_emulator": [
         "HEADER_NAME",
@@ -216,7 +223,11 @@ def test_llama_index_minimax_re_exports_the_core_error_classes_themselves() -> N
 
 def test_langchain_minimax_exports_the_classes_of_its_errors_module() -> None:
     ours = error_classes(langchain_minimax)
-    assert ours == error_classes(langchain_errors)
+    # its own classes, plus the core's base classes and the before-sending InvalidInputError
+    core_own = {"MiniMaxError", "APIStatusError", "InvalidInputError"}
+    assert {k: v for k, v in ours.items() if k not in core_own} == error_classes(langchain_errors)
+    for name in core_own:
+        assert ours[name] is getattr(minimax_core, name)
     for name, cls in ours.items():
         core_cls = getattr(minimax_core, name)
         assert issubclass(cls, core_cls), name
