@@ -36,8 +36,8 @@ test: $(VENV)/.synced
 # The second CI leg: the lock's environment in its own .venv-latest, then the frameworks we
 # integrate with upgraded to the newest versions the resolver can install (no versions named
 # here: it falls back by itself past a release whose dependencies the registry lacks), and the
-# same suite as `make test`. The coverage gate (of minimax_core, which imports no framework)
-# stays in `make test`.
+# same suite as `make test`, notebooks included (they add seconds, not minutes). The coverage gate
+# (of minimax_core, which imports no framework) stays in `make test`.
 LATEST := .venv-latest
 LATEST_PACKAGES := langchain-core langchain langgraph llama-index-core langchain-tests
 
@@ -53,12 +53,15 @@ test-latest: | $(UV)
 
 # ruff (lint, complexity C90 <= 15, format), mypy (strict for the packages; the tests and tools
 # too), import-linter's contracts, and tools/check_sizes.py (modules <= 500 lines, functions <= 60).
+# Every check runs and reports; the target fails if any of them failed.
 check: $(VENV)/.synced
-	@$(BIN)/ruff check .
-	@$(BIN)/ruff format --check .
-	@$(BIN)/mypy
-	@$(BIN)/lint-imports
-	@$(BIN)/python tools/check_sizes.py
+	@status=0; \
+	$(BIN)/ruff check . || status=1; \
+	$(BIN)/ruff format --check . || status=1; \
+	$(BIN)/mypy || status=1; \
+	$(BIN)/lint-imports || status=1; \
+	$(BIN)/python tools/check_sizes.py || status=1; \
+	exit $$status
 
 fmt: $(VENV)/.synced
 	@$(BIN)/ruff format .

@@ -414,6 +414,8 @@ def test_generated_split_reasoning_streams_lose_and_duplicate_nothing(
     }
     once = interpret_chat(prepared("openai", stream=False), meta(200), json.dumps(whole).encode())
     assert once.message.content == result.message.content
+    assert once.message.reasoning is not None
+    assert result.message.reasoning is not None
     assert once.message.reasoning.text == result.message.reasoning.text
     assert once.message.tool_calls == result.message.tool_calls
     assert once.usage == result.usage
@@ -481,6 +483,7 @@ def test_generated_inline_think_streams_lose_and_duplicate_nothing(
         "base_resp": {"status_code": 0, "status_msg": ""},
     }
     once = interpret_chat(prepared("native", stream=False), meta(200), json.dumps(whole).encode())
+    assert once.message.reasoning is not None
     assert (once.message.content, once.message.reasoning.text) == (sent_answer, sent_reasoning)
 
 

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
+import asyncio
 import threading
+import time
 
 import pytest
-
-from minimax_core import _io as transport
 
 from .support import Runner
 
@@ -13,11 +13,11 @@ from .support import Runner
 def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     """Retry back-off never really waits; the requested delays are recorded instead.
 
-    Only the standard library's ``time.sleep`` / ``asyncio.sleep`` (as the transport module sees
-    them) are replaced; no function of ours is patched.
+    Only the standard library's ``time.sleep`` / ``asyncio.sleep`` (which the drivers in
+    ``minimax_core._io`` call) are replaced; no function of ours is patched.
     """
     recorded: list[float] = []
-    real_sleep, real_async_sleep = transport.time.sleep, transport.asyncio.sleep
+    real_sleep, real_async_sleep = time.sleep, asyncio.sleep
     test_thread = threading.current_thread()
 
     # The patch is process-wide (it is the stdlib's function): other threads of the process,
@@ -34,8 +34,8 @@ def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
         recorded.append(seconds)
         return result
 
-    monkeypatch.setattr(transport.time, "sleep", fake_sleep)
-    monkeypatch.setattr(transport.asyncio, "sleep", fake_async_sleep)
+    monkeypatch.setattr(time, "sleep", fake_sleep)
+    monkeypatch.setattr(asyncio, "sleep", fake_async_sleep)
     return recorded
 
 

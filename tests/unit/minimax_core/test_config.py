@@ -183,7 +183,7 @@ def test_group_id_only_on_native_chat_and_embeddings() -> None:
     ],
 )
 def test_missing_key_names_the_variable(api: str, variable: str) -> None:
-    config = ClientConfig.from_env(api=api)  # type: ignore[arg-type]
+    config = ClientConfig.from_env(api=api)
     with pytest.raises(AuthenticationError, match=variable):
         config.key()
     with pytest.raises(AuthenticationError, match=variable):
@@ -210,7 +210,7 @@ def test_a_client_built_from_the_environment_finds_its_key(monkeypatch: pytest.M
 
 
 def test_the_key_is_never_shown() -> None:
-    config = ClientConfig(api_key=KEY, group_id="7")
+    config = ClientConfig(api_key=KEY, group_id="7")  # type: ignore[arg-type]
     client = MiniMaxClient(config)
     for text in (
         repr(config),
@@ -253,4 +253,4 @@ def test_invalid_values_are_refused(bad: dict[str, object]) -> None:
 
 def test_config_is_immutable() -> None:
     with pytest.raises(pydantic.ValidationError):
-        ClientConfig().api = "native"  # type: ignore[misc]
+        ClientConfig().api = "native"

@@ -37,7 +37,8 @@ def assistant_turn(
         messages += [ToolMessage(c.id, "result") for c in message.tool_calls]
         tools = [ToolDefinition(c.name) for c in message.tool_calls]
     prepared = prepare_chat(messages, ChatParams(model=model, tools=tools), api=api, stream=False)
-    return json.loads(prepared.body)["messages"][1]
+    sent: dict[str, Any] = json.loads(prepared.body)["messages"][1]
+    return sent
 
 
 @pytest.mark.parametrize(

@@ -50,14 +50,16 @@ def body(
         api=api,
         stream=stream,
     )
-    return json.loads(prepared.body)
+    body: dict[str, Any] = json.loads(prepared.body)
+    return body
 
 
 def system_of(request: dict[str, Any]) -> str:
     systems = [m for m in request["messages"] if m["role"] == "system"]
     assert len(systems) == 1
     assert request["messages"][0] is systems[0]
-    return systems[0]["content"]
+    content: str = systems[0]["content"]
+    return content
 
 
 def refused(messages: list[ChatMessage] | None = None, **params: Any) -> str:
@@ -214,7 +216,7 @@ def test_top_p_is_kept_in_range(given: float, sent: float) -> None:
 
 @pytest.mark.parametrize("name", ["temperature", "top_p"])
 def test_negative_sampling_values_are_refused(name: str) -> None:
-    assert name in refused(**{name: -0.1})
+    assert name in refused(**{name: -0.1})  # type: ignore[arg-type]
 
 
 def test_unset_sampling_is_not_sent() -> None:

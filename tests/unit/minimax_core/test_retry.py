@@ -55,7 +55,7 @@ RATE_LIMIT_200 = json_reply(base_resp(1002, "rate limit exceeded(RPM)"))
 
 def base(attempt: int) -> float:
     """The documented schedule: 0.5 s, 1 s, 2 s ... capped at 8 s (jitter takes up to 25 % off)."""
-    return min(0.5 * 2**attempt, 8.0)
+    return min(0.5 * 2.0**attempt, 8.0)
 
 
 def assert_backoff(delays: list[float]) -> None:
@@ -127,7 +127,7 @@ def test_retry_after_beats_backoff_but_over_long_ones_are_not_waited_for() -> No
 def test_rate_limits_are_retried_until_success(
     runner: Runner, sleeps: list[float], failure: object, failures: int
 ) -> None:
-    server = FakeServer(*[failure] * failures, OK_REPLY)  # type: ignore[list-item]
+    server = FakeServer(*[failure] * failures, OK_REPLY)  # type: ignore[arg-type]
     client = make_client(server, max_retries=2, api="native")
     result = runner.chat(client, hi(), PARAMS)
     assert result.message.content == "done"

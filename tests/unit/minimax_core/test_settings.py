@@ -15,9 +15,9 @@ from .support import KEY
 
 
 class Model(ClientSettings):
-    """An adapter class as the frameworks define them: a pydantic model with an ``api`` field."""
+    """An adapter class as the frameworks define them: a pydantic model mixing in the settings
+    (``api`` among them)."""
 
-    api: str = "openai"
     model: str = "MiniMax-M2.7"
 
 
@@ -59,7 +59,7 @@ def test_explicit_values_and_their_aliases_beat_the_environment(
     monkeypatch.setenv("MINIMAX_API_KEY", KEY)
     monkeypatch.setenv("MINIMAX_BASE_URL", "http://env-host")
     monkeypatch.setenv("MINIMAX_GROUP_ID", "2")
-    config = client_of(Model(api="native", **given)).config
+    config = client_of(Model(api="native", **given)).config  # type: ignore[arg-type]
     assert config.key() == "sk-explicit-0000"
     assert config.chat_url == "https://a.example/v1/text/chatcompletion_v2?GroupId=1"
 
@@ -91,13 +91,13 @@ def test_region_and_its_aliases(monkeypatch: pytest.MonkeyPatch, value: str, hos
     ],
 )
 def test_route_follows_the_api_field(api: str, route: str) -> None:
-    assert client_of(Model(api=api)).config.api == route
+    assert client_of(Model(api=api)).config.api == route  # type: ignore[arg-type]
 
 
 def test_an_unknown_route_is_refused_when_the_object_is_built() -> None:
     # Before, an unknown api= silently became the OpenAI route.
-    with pytest.raises(ValueError, match=r"api must be one of \['openai', 'native', 'dashscope'\]"):
-        Model(api="anything-else")
+    with pytest.raises(ValueError, match=r"(?s)api.*'openai', 'native' or 'dashscope'"):
+        Model(api="anything-else")  # type: ignore[arg-type]
 
 
 def test_dashscope_reads_its_own_key(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -128,7 +128,7 @@ def test_timeouts_retries_headers_and_clients_reach_the_core_client() -> None:
 
 
 def test_the_key_is_never_dumped_or_shown() -> None:
-    settings = Model(api_key=KEY)
+    settings = Model(api_key=KEY)  # type: ignore[arg-type]
     assert "api_key" not in settings.model_dump()
     for text in (repr(settings), str(settings), settings.model_dump_json()):
         assert KEY not in text
@@ -136,7 +136,7 @@ def test_the_key_is_never_dumped_or_shown() -> None:
 
 
 def test_a_model_instance_validates_as_itself() -> None:
-    settings = Model(api_key=KEY)
+    settings = Model(api_key=KEY)  # type: ignore[arg-type]
     assert Model.model_validate(settings) is settings
 
 

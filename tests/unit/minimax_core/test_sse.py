@@ -112,7 +112,7 @@ def test_multibyte_utf8_cut_between_reads_is_not_mangled() -> None:
 # --- properties --------------------------------------------------------------------------
 
 _line_text = st.text(
-    alphabet=st.characters(blacklist_characters="\r\n", blacklist_categories=("Cs",)),
+    alphabet=st.characters(blacklist_characters="\r\n", blacklist_categories=["Cs"]),
     max_size=12,
 )
 _events = st.lists(st.lists(_line_text, min_size=1, max_size=3), max_size=5)
