@@ -47,6 +47,9 @@ def token_usage(usage: Usage) -> TokenUsage:
         total_tokens=total,
         reasoning_tokens=details.reasoning_tokens if details is not None else None,
         cached_tokens=prompt_details.cached_tokens if prompt_details is not None else None,
+        cache_creation_tokens=(
+            prompt_details.cache_creation_tokens if prompt_details is not None else None
+        ),
     )
 
 
@@ -58,12 +61,13 @@ class ChatAssembler:
         stop: list[str] | None = None,
         forced: ForcedTool | None = None,
         max_tool_calls: int | None = None,
+        incremental_reasoning: bool = False,
     ) -> None:
         self._splitter = ThinkSplitter(expect_inline_reasoning)
         self._stop = StopMatcher(stop) if stop else None
         self._forced = forced
         self._tools = ToolCallAssembler(max_tool_calls)
-        self._details = ReasoningDetailsAccumulator()
+        self._details = ReasoningDetailsAccumulator(incremental=incremental_reasoning)
         self._reasoning_content = SnapshotAccumulator()
         self._think: list[str] = []
         self._raw: list[str] = []

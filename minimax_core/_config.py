@@ -40,15 +40,27 @@ REGION_HOSTS: dict[str, str] = {
 EMBEDDINGS_PATH = "/v1/embeddings"
 
 _REGION_ALIASES = {"global": "global", "intl": "global", "international": "global", "cn": "cn"}
+#: What a route's path starts with (the base URL an SDK of that protocol is given).
+_ROUTE_BASES = ("/anthropic/v1", "/anthropic", "/compatible-mode/v1", "/v1")
+
+
+def _tail(path: str) -> str:
+    for base in _ROUTE_BASES:
+        if path.startswith(base + "/"):
+            return path.removeprefix(base)
+    return path
+
+
 _ROUTE_PATHS = "|".join(
-    re.escape(path.removeprefix("/v1").removeprefix("/compatible-mode/v1"))
-    for path in [*(d.path for d in DIALECTS.values()), EMBEDDINGS_PATH]
+    re.escape(_tail(path)) for path in [*(d.path for d in DIALECTS.values()), EMBEDDINGS_PATH]
 )
-_SUFFIXES = re.compile(rf"(/(compatible-mode/)?v1)?({_ROUTE_PATHS})?/*$")
+_BASES = "|".join(re.escape(base) for base in _ROUTE_BASES)
+_SUFFIXES = re.compile(rf"({_BASES})?({_ROUTE_PATHS})?/*$")
 
 
 def normalise_base_url(url: str) -> str:
-    """Strip a trailing ``/v1``, ``/compatible-mode/v1`` or route path: the prefix to append to."""
+    """Strip a trailing route base (``/v1``, ``/compatible-mode/v1``, ``/anthropic``,
+    ``/anthropic/v1``) or route path: what is left is the prefix every route path is appended to."""
     url = url.strip()
     if not re.match(r"^https?://", url):
         raise ValueError(f"base_url must start with http:// or https://, got {url!r}")

@@ -16,6 +16,8 @@ openai       ``reasoning_details`` verbatim; else the original ``<think>`` conte
              plain reasoning text as one ``reasoning.text`` item
 native       the original ``<think>`` content; else the reasoning re-inlined as ``<think>``
 dashscope    ``reasoning_content`` (DashScope's field)
+anthropic    its own thinking blocks verbatim (signature included); any other reasoning as one
+             unsigned ``thinking`` block (``_build_anthropic``)
 ===========  ===================================================================================
 """
 
@@ -25,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
+from minimax_core._reasoning import is_anthropic
 from minimax_core._types import Reasoning
 
 if TYPE_CHECKING:
@@ -32,10 +35,13 @@ if TYPE_CHECKING:
     from minimax_core._request import ChatPlan
     from minimax_core._wire import ChatCompletion
 
-__all__ = ["APIS", "DIALECTS", "Api", "Dialect", "Replay"]
+__all__ = ["APIS", "DIALECTS", "Api", "Dialect", "Reader", "Replay"]
+
+#: A response reader: one JSON document of an answer → a checked chunk (``None``: nothing in it).
+Reader = Callable[["str | bytes", "ResponseMeta | None"], "ChatCompletion | None"]
 
 #: The routes (``api=``): the keys of :data:`DIALECTS`.
-Api = Literal["openai", "native", "dashscope"]
+Api = Literal["openai", "native", "dashscope", "anthropic"]
 APIS: tuple[str, ...] = get_args(Api)
 
 
@@ -57,7 +63,7 @@ def _detail(text: str) -> dict[str, Any]:
 
 
 def _replay_openai(content: str, reasoning: Reasoning) -> Replay:
-    if reasoning.details:
+    if reasoning.details and not is_anthropic(reasoning.details):
         return Replay(content, reasoning_details=reasoning.details)
     if reasoning.inline:
         return Replay(reasoning.inline)
@@ -86,10 +92,36 @@ def _openai_body(plan: ChatPlan) -> bytes:
     return openai_body(plan)
 
 
-def _chunk(data: str | bytes, meta: ResponseMeta | None) -> ChatCompletion:
+def _chunk(data: str | bytes, meta: ResponseMeta | None) -> ChatCompletion | None:
     from minimax_core._failures import parse_chunk
 
     return parse_chunk(data, meta)
+
+
+def _openai_reader() -> Reader:
+    return _chunk  # one JSON document is one chunk: nothing to remember between them
+
+
+def _anthropic_body(plan: ChatPlan) -> bytes:
+    from minimax_core._build_anthropic import anthropic_body
+
+    return anthropic_body(plan)
+
+
+def _anthropic_reader() -> Reader:
+    from minimax_core._read_anthropic import AnthropicReader
+
+    return AnthropicReader()
+
+
+def _anthropic_auth(key: str) -> dict[str, str]:
+    # Both headers: x-api-key alone was refused on the China host (500/1033), Bearer alone by
+    # some proxies; MiniMax's own agent sends both (docs/protocol-notes.md §6).
+    return {"x-api-key": key, "Authorization": f"Bearer {key}", "anthropic-version": "2023-06-01"}
+
+
+def _replay_anthropic(content: str, reasoning: Reasoning) -> Replay:
+    return Replay(content)  # the builder sends thinking blocks itself (see _build_anthropic)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,8 +154,12 @@ class Dialect:
     auth: Callable[[str], dict[str, str]] = _bearer
     #: The request builder: a validated, shaped request → the body this route accepts.
     body: Callable[[ChatPlan], bytes] = _openai_body
-    #: The response reader: one JSON document of an answer → a checked chunk.
-    read: Callable[[str | bytes, ResponseMeta | None], ChatCompletion] = _chunk
+    #: A new response reader for each answer.
+    reader: Callable[[], Reader] = _openai_reader
+    #: Streams reasoning as increments by its grammar (no snapshot detection needed).
+    incremental_reasoning: bool = False
+    #: Takes ``response_format`` (json_schema) at all.
+    response_format: bool = True
 
     def replay(self, content: str, reasoning: Reasoning | None) -> Replay:
         if not reasoning:
@@ -176,5 +212,25 @@ DIALECTS: dict[str, Dialect] = {
         thinking=False,
         inline_reasoning=False,
         replay_reasoning=_replay_dashscope,
+    ),
+    "anthropic": Dialect(
+        "anthropic",
+        "Anthropic-compatible",
+        path="/anthropic/v1/messages",
+        host=None,
+        key_env="MINIMAX_API_KEY",
+        base_url_env="MINIMAX_BASE_URL",
+        embeddings=True,
+        group_id=False,
+        split_reasoning=False,
+        token_field="max_tokens",
+        thinking=True,
+        inline_reasoning=False,
+        replay_reasoning=_replay_anthropic,
+        auth=_anthropic_auth,
+        body=_anthropic_body,
+        reader=_anthropic_reader,
+        incremental_reasoning=True,
+        response_format=False,
     ),
 }

@@ -18,7 +18,13 @@ from typing import Literal
 from pydantic import ValidationError
 
 from minimax_core._http import ResponseMeta
-from minimax_core._wire import ChatCompletion, EmbeddingsResponse, ErrorDetail, ErrorEnvelope
+from minimax_core._wire import (
+    AnthropicDoc,
+    ChatCompletion,
+    EmbeddingsResponse,
+    ErrorDetail,
+    ErrorEnvelope,
+)
 from minimax_core.errors import (
     APIConnectionError,
     APITimeoutError,
@@ -37,7 +43,7 @@ __all__ = [
     "response_error",
 ]
 
-Reply = ErrorEnvelope | ChatCompletion | EmbeddingsResponse
+Reply = ErrorEnvelope | ChatCompletion | EmbeddingsResponse | AnthropicDoc
 
 
 def redact(text: str, secret: str) -> str:

@@ -30,6 +30,7 @@ def _assembler(prepared: PreparedChat) -> ChatAssembler:
         stop=answer.stop,
         forced=answer.forced,
         max_tool_calls=answer.max_tool_calls,
+        incremental_reasoning=answer.incremental_reasoning,
     )
 
 
@@ -37,7 +38,10 @@ def interpret_chat(prepared: PreparedChat, meta: ResponseMeta, body: bytes) -> C
     """A whole (non-streamed) chat reply → :class:`ChatResult`, or the error it reports."""
     check_status(meta, body)
     assembler = _assembler(prepared)
-    assembler.feed(prepared.chunk(body, meta))
+    chunk = prepared.reader()(body, meta)
+    if chunk is None:
+        raise malformed(f"MiniMax sent a reply that holds no answer: {body[:200]!r}", meta)
+    assembler.feed(chunk)
     assembler.close(streamed=False)
     return assembler.result(meta.request_id)
 
@@ -58,12 +62,13 @@ class ChatStreamDecoder:
     answer of the attempt that was read.
     """
 
-    __slots__ = ("_assembler", "_done", "_meta", "_prepared", "_sse")
+    __slots__ = ("_assembler", "_done", "_meta", "_prepared", "_read", "_sse")
 
     def __init__(self, prepared: PreparedChat) -> None:
         self._prepared = prepared
         self._sse = SSEDecoder()
         self._assembler = _assembler(prepared)
+        self._read = prepared.reader()
         self._meta: ResponseMeta | None = None
         self._done = False
 
@@ -71,6 +76,7 @@ class ChatStreamDecoder:
         if self._meta is not None:  # a retry: forget the failed attempt
             self._sse = SSEDecoder()
             self._assembler = _assembler(self._prepared)
+            self._read = self._prepared.reader()
             self._done = False
         self._meta = meta
 
@@ -95,7 +101,8 @@ class ChatStreamDecoder:
             return None
         if not data or data.isspace():  # an empty `data:` line ("empty [DONE]"): nothing in it
             return None
-        return self._assembler.feed(self._prepared.chunk(data, self._in_stream()))
+        chunk = self._read(data, self._in_stream())
+        return None if chunk is None else self._assembler.feed(chunk)
 
     def _in_stream(self) -> ResponseMeta | None:
         # An event's status is the stream's 200, whatever its headers said at the start.
@@ -126,7 +133,10 @@ class ChatStreamDecoder:
         if body.lstrip()[:5] == b"data:":
             # An event stream with the wrong content-type (some proxies): decode it as one.
             return [*self.feed(body), *self.close()]
-        first = self._assembler.feed(self._prepared.chunk(body, meta))
+        chunk = self._read(body, meta)
+        if chunk is None:
+            raise malformed(f"MiniMax sent a reply that holds no answer: {body[:200]!r}", meta)
+        first = self._assembler.feed(chunk)
         final = self._assembler.close(streamed=False)
         return [d for d in (first, final) if d]
 

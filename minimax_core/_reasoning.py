@@ -12,21 +12,28 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = [
+    "ANTHROPIC_FORMAT",
     "ReasoningDetailsAccumulator",
     "SnapshotAccumulator",
+    "is_anthropic",
     "reasoning_text_of",
     "replayable_details",
 ]
 
 _UNKNOWN, _INCREMENTAL, _CUMULATIVE = range(3)
 
+#: The ``format`` of ``reasoning_details`` items that hold the Anthropic route's thinking blocks
+#: (``text`` = the thinking, ``signature`` kept verbatim for replay).
+ANTHROPIC_FORMAT = "anthropic-thinking"
+
 
 class SnapshotAccumulator:
     __slots__ = ("_mode", "text")
 
-    def __init__(self) -> None:
+    def __init__(self, *, incremental: bool = False) -> None:
         self.text = ""
-        self._mode = _UNKNOWN
+        #: A route whose grammar says pieces are increments (the Anthropic route) skips the guess.
+        self._mode = _INCREMENTAL if incremental else _UNKNOWN
 
     def add(self, piece: str) -> str:
         """Take the next piece; return the text it adds."""
@@ -50,11 +57,12 @@ class ReasoningDetailsAccumulator:
     accumulated text: exactly what a non-streamed response carries, ready to be replayed verbatim.
     """
 
-    __slots__ = ("_items", "_text")
+    __slots__ = ("_incremental", "_items", "_text")
 
-    def __init__(self) -> None:
+    def __init__(self, *, incremental: bool = False) -> None:
         self._items: dict[int, dict[str, Any]] = {}
         self._text: dict[int, SnapshotAccumulator] = {}
+        self._incremental = incremental
 
     def add(self, items: list[dict[str, Any]]) -> tuple[str, list[dict[str, Any]]]:
         """Take one chunk's items; return (new text, delta items).
@@ -74,14 +82,20 @@ class ReasoningDetailsAccumulator:
             piece = piece if isinstance(piece, str) else ""
             acc = self._text.get(index)
             if acc is None:
-                acc = self._text[index] = SnapshotAccumulator()
+                acc = self._text[index] = SnapshotAccumulator(incremental=self._incremental)
                 self._items[index] = dict(item)
                 delta = acc.add(piece)
                 deltas.append({**item, "index": index, "text": delta})
             else:
                 delta = acc.add(piece)
-                if delta:
-                    deltas.append({"index": index, "text": delta})
+                # Fields that arrive later (the Anthropic route's signature) join the item; the
+                # first item's own fields are kept as they came (a snapshot repeats them, and
+                # frameworks would concatenate them if they were sent again).
+                known = self._items[index]
+                extra = {k: v for k, v in item.items() if k not in known}
+                known.update(extra)
+                if delta or extra:
+                    deltas.append({"index": index, "text": delta, **extra})
             added.append(delta)
         return "".join(added), deltas
 
@@ -100,6 +114,13 @@ class ReasoningDetailsAccumulator:
 
     def __bool__(self) -> bool:
         return bool(self._items)
+
+
+def is_anthropic(details: list[dict[str, Any]] | None) -> bool:
+    """Whether ``reasoning_details`` items hold the Anthropic route's thinking blocks."""
+    return bool(details) and all(
+        isinstance(d, dict) and d.get("format") == ANTHROPIC_FORMAT for d in details or ()
+    )
 
 
 def reasoning_text_of(details: list[dict[str, Any]]) -> str:

@@ -19,9 +19,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from minimax_core._catalog import ModelInfo, model_info
-from minimax_core._dialects import Dialect
+from minimax_core._dialects import Dialect, Reader
 from minimax_core._forcing import ForcedTool, forcing_instruction
-from minimax_core._http import ResponseMeta
 from minimax_core._types import (
     AssistantMessage,
     ChatMessage,
@@ -33,7 +32,6 @@ from minimax_core._types import (
     ToolMessage,
     UserMessage,
 )
-from minimax_core._wire import ChatCompletion
 from minimax_core.errors import InvalidInputError
 
 __all__ = ["AnswerPlan", "ChatPlan", "PreparedChat", "normalise_thinking", "prepare_chat"]
@@ -53,6 +51,8 @@ class AnswerPlan:
     stop: list[str] | None
     forced: ForcedTool | None
     max_tool_calls: int | None
+    #: The route streams reasoning as increments by its grammar (no snapshot detection).
+    incremental_reasoning: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,15 +83,13 @@ class PreparedChat:
     model: ModelInfo
     stream: bool
     answer: AnswerPlan
-    #: The route's response reader: one JSON document → a checked chunk.
-    read: Callable[[str | bytes, ResponseMeta | None], ChatCompletion]
+    #: The route's response reader, one per answer: a JSON document → a checked chunk (or
+    #: ``None``: the document adds nothing).
+    reader: Callable[[], Reader]
 
     @property
     def expect_inline_reasoning(self) -> bool:
         return self.answer.expect_inline_reasoning
-
-    def chunk(self, data: str | bytes, meta: ResponseMeta | None) -> ChatCompletion:
-        return self.read(data, meta)
 
 
 def normalise_thinking(value: Any) -> ThinkingMode | None:
@@ -228,7 +226,7 @@ def _conversation(
 
 
 def _response_format(
-    value: dict[str, Any] | None, info: ModelInfo, system_extra: list[str]
+    value: dict[str, Any] | None, info: ModelInfo, dialect: Dialect, system_extra: list[str]
 ) -> dict[str, Any] | None:
     """``json_schema`` is sent where the model enforces it; ``json_object`` becomes an instruction.
 
@@ -249,6 +247,11 @@ def _response_format(
     if kind != "json_schema":
         raise InvalidInputError(
             f"response_format type must be 'json_schema' or 'json_object', got {kind!r}"
+        )
+    if not dialect.response_format:
+        raise InvalidInputError(
+            f"The {dialect.title} route has no response_format json_schema; use tool calling "
+            "(method='function_calling') for structured output."
         )
     if info.known and not info.json_schema:
         raise InvalidInputError(
@@ -296,7 +299,7 @@ def plan_chat(
     single_call = params.parallel_tool_calls is False and bool(tools)
     if single_call:
         instructions.append("Call at most one tool per reply.")
-    response_format = _response_format(params.response_format, info, instructions)
+    response_format = _response_format(params.response_format, info, dialect, instructions)
     thinking = _thinking(normalise_thinking(params.thinking), info, dialect)
     system, rest = _conversation(messages, info)
     stop = [s for s in params.stop or () if s] or None
@@ -320,7 +323,9 @@ def plan_chat(
         and thinking != "disabled"
         and (dialect.inline_reasoning or (dialect.name == "openai" and not split))
     )
-    answer = AnswerPlan(inline, stop, forced, 1 if single_call else None)
+    answer = AnswerPlan(
+        inline, stop, forced, 1 if single_call else None, dialect.incremental_reasoning
+    )
     return plan, answer
 
 
@@ -337,5 +342,5 @@ def prepare_chat(
         model=plan.model,
         stream=stream,
         answer=answer,
-        read=dialect.read,
+        reader=dialect.reader,
     )

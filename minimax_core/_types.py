@@ -146,7 +146,10 @@ class TokenUsage:
     output_tokens: int = 0
     total_tokens: int = 0
     reasoning_tokens: int | None = None
+    #: Input tokens read from the prompt cache (included in ``input_tokens``).
     cached_tokens: int | None = None
+    #: Input tokens written to the prompt cache (included in ``input_tokens``).
+    cache_creation_tokens: int | None = None
 
 
 @dataclass(slots=True)

@@ -13,6 +13,11 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
+    "AnthropicBlock",
+    "AnthropicDelta",
+    "AnthropicDoc",
+    "AnthropicMessage",
+    "AnthropicUsage",
     "BaseResp",
     "ChatCompletion",
     "Choice",
@@ -155,6 +160,8 @@ class CompletionTokensDetails(_Response):
 
 class PromptTokensDetails(_Response):
     cached_tokens: int | None = None
+    #: Tokens written to the prompt cache (the Anthropic route's ``cache_creation_input_tokens``).
+    cache_creation_tokens: int | None = None
 
 
 class Usage(_Response):
@@ -212,3 +219,66 @@ class ErrorEnvelope(_Response):
     error: ErrorDetail | None = None
     request_id: str | None = None
     base_resp: BaseResp | None = None
+
+
+# --------------------------------------------------------------------------------------------
+# The Anthropic-compatible route (``/anthropic/v1/messages``)
+# --------------------------------------------------------------------------------------------
+
+
+class AnthropicUsage(_Response):
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+    cache_creation_input_tokens: int | None = None
+    cache_read_input_tokens: int | None = None
+
+
+class AnthropicBlock(_Response):
+    """A content block: ``text``, ``thinking``, ``redacted_thinking``, ``tool_use`` or one this
+    package does not know (ignored)."""
+
+    type: str
+    text: str | None = None
+    thinking: str | None = None
+    signature: str | None = None
+    data: str | None = None
+    id: str | None = None
+    name: str | None = None
+    input: dict[str, Any] | None = None
+
+
+class AnthropicDelta(_Response):
+    type: str | None = None
+    text: str | None = None
+    thinking: str | None = None
+    signature: str | None = None
+    partial_json: str | None = None
+    stop_reason: str | None = None
+    stop_sequence: str | None = None
+
+
+class AnthropicMessage(_Response):
+    id: str | None = None
+    model: str | None = None
+    usage: AnthropicUsage | None = None
+
+
+class AnthropicDoc(_Response):
+    """Any document of the route: a whole message, a stream event, or an error."""
+
+    type: str | None = None
+    # a whole message
+    id: str | None = None
+    model: str | None = None
+    content: list[AnthropicBlock] | None = None
+    stop_reason: str | None = None
+    usage: AnthropicUsage | None = None
+    # stream events
+    message: AnthropicMessage | None = None
+    index: int | None = None
+    content_block: AnthropicBlock | None = None
+    delta: AnthropicDelta | None = None
+    # failures
+    error: ErrorDetail | None = None
+    base_resp: BaseResp | None = None
+    request_id: str | None = None

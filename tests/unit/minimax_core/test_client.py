@@ -84,7 +84,7 @@ def test_chat_reads_the_recorded_reply(runner: Runner) -> None:
     assert "<think>" not in result.message.content
     assert result.message.reasoning.inline == json.loads(body)["choices"][0]["message"]["content"]
     assert result.usage is not None
-    assert dataclasses.astuple(result.usage) == (55, 61, 116, 60, None)
+    assert dataclasses.astuple(result.usage) == (55, 61, 116, 60, None, None)
     assert (result.id, result.model) == (
         "06407ea121ddc267a22ca62c3e0a6997",
         "MiniMax-M2.7-highspeed",

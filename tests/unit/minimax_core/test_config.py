@@ -241,7 +241,7 @@ def test_defaults() -> None:
         {"max_retries": -1},
         {"timeout": 0},
         {"connect_timeout": -1},
-        {"api": "anthropic"},
+        {"api": "responses"},
         {"unknown": 1},
         {"region": 1},
     ],

@@ -1,0 +1,205 @@
+"""The response reader of the Anthropic-compatible route: Messages API documents → the chunks the
+assembler reads (the vocabulary of the OpenAI-shaped routes), so everything downstream — reasoning
+and answer apart, tool-call fragments, usage, stop sequences, forced-call recovery — is shared.
+
+One reader per answer (it remembers which content block is which). Mapping:
+
+==========================================  ===================================================
+Anthropic                                   chunk
+==========================================  ===================================================
+``thinking`` block / ``thinking_delta``     ``reasoning_details`` item (``type`` thinking,
+                                            ``format`` :data:`ANTHROPIC_FORMAT`, ``index`` = the
+                                            block's index, ``text``); ``signature_delta`` adds
+                                            ``signature`` to the same item (kept for replay)
+``redacted_thinking`` block                 ``reasoning_details`` item with its ``data``
+``text`` block / ``text_delta``             ``content``
+``tool_use`` block / ``input_json_delta``   ``tool_calls`` fragments (index = the call's ordinal)
+``stop_reason``                             ``finish_reason`` (end_turn/stop_sequence → stop,
+                                            max_tokens → length, tool_use → tool_calls,
+                                            refusal → content_filter)
+``usage`` (``message_start`` and the        ``usage``: prompt tokens = ``input_tokens`` (the
+cumulative one in ``message_delta``)        uncached part) + cache reads + cache writes
+``event: error``, a ``base_resp`` failure   the typed error (``_failures``)
+``ping``, ``message_stop``, unknown types   nothing
+==========================================  ===================================================
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import ValidationError
+
+from minimax_core._failures import malformed, response_error
+from minimax_core._http import ResponseMeta
+from minimax_core._reasoning import ANTHROPIC_FORMAT
+from minimax_core._wire import (
+    AnthropicBlock,
+    AnthropicDoc,
+    AnthropicUsage,
+    ChatCompletion,
+    Choice,
+    FunctionDelta,
+    Message,
+    PromptTokensDetails,
+    ToolCallDelta,
+    Usage,
+)
+
+__all__ = ["FINISH_REASONS", "AnthropicReader"]
+
+FINISH_REASONS = {
+    "end_turn": "stop",
+    "stop_sequence": "stop",
+    "pause_turn": "stop",
+    "max_tokens": "length",
+    "tool_use": "tool_calls",
+    "refusal": "content_filter",
+}
+
+
+def _finish(stop_reason: str | None) -> str | None:
+    return FINISH_REASONS.get(stop_reason, stop_reason) if stop_reason else None
+
+
+class AnthropicReader:
+    """Reads one answer: call it with each JSON document (a whole message, or a stream event)."""
+
+    __slots__ = ("_blocks", "_tools", "_usage")
+
+    def __init__(self) -> None:
+        self._blocks: dict[int, str] = {}  # content block index → its type
+        self._tools: dict[int, int] = {}  # content block index → tool-call ordinal
+        self._usage: dict[str, int] = {}
+
+    def __call__(self, data: str | bytes, meta: ResponseMeta | None) -> ChatCompletion | None:
+        try:
+            doc = AnthropicDoc.model_validate_json(data)
+        except ValidationError as exc:
+            preview = data[:200] if isinstance(data, str) else data[:200].decode("utf-8", "replace")
+            raise malformed(
+                f"MiniMax sent data that is not a valid Anthropic-route payload: {preview!r} "
+                f"({exc.error_count()} problem(s), first: {exc.errors()[0]['msg']})",
+                meta,
+            ) from None
+        error = response_error(meta, doc)
+        if error is not None:
+            raise error
+        return self._read(doc)
+
+    def _read(self, doc: AnthropicDoc) -> ChatCompletion | None:
+        kind = doc.type
+        if kind == "message" or (kind is None and doc.content is not None):
+            return self._whole(doc)
+        if kind == "message_start" and doc.message is not None:
+            usage = self._add_usage(doc.message.usage)
+            return ChatCompletion(id=doc.message.id, model=doc.message.model, usage=usage)
+        if kind == "content_block_start" and doc.index is not None and doc.content_block:
+            return self._delta(self._start(doc.index, doc.content_block))
+        if kind == "content_block_delta" and doc.index is not None and doc.delta is not None:
+            return self._delta(self._piece(doc.index, doc.delta.type, doc.delta))
+        if kind == "message_delta":
+            stop = doc.delta.stop_reason if doc.delta is not None else None
+            usage = self._add_usage(doc.usage)
+            return ChatCompletion(
+                choices=[Choice(delta=Message(), finish_reason=_finish(stop))], usage=usage
+            )
+        return None  # ping, content_block_stop, message_stop, and what this reader does not know
+
+    # -- whole messages -----------------------------------------------------------------------
+
+    def _whole(self, doc: AnthropicDoc) -> ChatCompletion:
+        text: list[str] = []
+        details: list[dict[str, Any]] = []
+        calls: list[ToolCallDelta] = []
+        for index, block in enumerate(doc.content or ()):
+            message = self._start(index, block)
+            text.append(message.content or "")
+            details.extend(message.reasoning_details or ())
+            calls.extend(message.tool_calls or ())
+        message = Message(
+            role="assistant",
+            content="".join(text),
+            reasoning_details=details or None,
+            tool_calls=calls or None,
+        )
+        return ChatCompletion(
+            id=doc.id,
+            model=doc.model,
+            choices=[Choice(message=message, finish_reason=_finish(doc.stop_reason))],
+            usage=self._add_usage(doc.usage),
+        )
+
+    # -- blocks and deltas --------------------------------------------------------------------
+
+    def _start(self, index: int, block: AnthropicBlock) -> Message:
+        """A content block as it starts (streamed) or whole (a complete message)."""
+        self._blocks[index] = block.type
+        if block.type == "thinking":
+            item: dict[str, Any] = {
+                "type": "thinking",
+                "format": ANTHROPIC_FORMAT,
+                "index": index,
+                "text": block.thinking or "",
+            }
+            if block.signature:
+                item["signature"] = block.signature
+            return Message(reasoning_details=[item])
+        if block.type == "redacted_thinking":
+            item = {"type": "redacted_thinking", "format": ANTHROPIC_FORMAT, "index": index}
+            return Message(reasoning_details=[{**item, "text": "", "data": block.data or ""}])
+        if block.type == "text":
+            return Message(content=block.text or "")
+        if block.type == "tool_use":
+            ordinal = self._tools.setdefault(index, len(self._tools))
+            arguments = json.dumps(block.input, ensure_ascii=False) if block.input else ""
+            function = FunctionDelta(name=block.name, arguments=arguments)
+            return Message(
+                tool_calls=[ToolCallDelta(index=ordinal, id=block.id, function=function)]
+            )
+        return Message()
+
+    def _piece(self, index: int, kind: str | None, delta: Any) -> Message:
+        if kind == "text_delta":
+            return Message(content=delta.text or "")
+        if kind == "thinking_delta":
+            return Message(reasoning_details=[{"index": index, "text": delta.thinking or ""}])
+        if kind == "signature_delta" and delta.signature:
+            return Message(reasoning_details=[{"index": index, "signature": delta.signature}])
+        if kind == "input_json_delta" and index in self._tools:
+            function = FunctionDelta(arguments=delta.partial_json or "")
+            return Message(tool_calls=[ToolCallDelta(index=self._tools[index], function=function)])
+        return Message()
+
+    @staticmethod
+    def _delta(message: Message) -> ChatCompletion:
+        return ChatCompletion(choices=[Choice(delta=message)])
+
+    # -- usage --------------------------------------------------------------------------------
+
+    def _add_usage(self, usage: AnthropicUsage | None) -> Usage | None:
+        """Usage so far: ``message_delta`` repeats the whole usage on MiniMax (and only the
+        output count on Anthropic's own service), so later fields are merged over earlier ones."""
+        if usage is None:
+            return None
+        for name in ("input_tokens", "output_tokens", "cache_creation_input_tokens"):
+            value = getattr(usage, name)
+            if value is not None:
+                self._usage[name] = value
+        if usage.cache_read_input_tokens is not None:
+            self._usage["cache_read_input_tokens"] = usage.cache_read_input_tokens
+        got = self._usage
+        read = got.get("cache_read_input_tokens")
+        written = got.get("cache_creation_input_tokens")
+        prompt = got.get("input_tokens", 0) + (read or 0) + (written or 0)
+        output = got.get("output_tokens", 0)
+        details = None
+        if read is not None or written is not None:
+            details = PromptTokensDetails(cached_tokens=read, cache_creation_tokens=written)
+        return Usage(
+            prompt_tokens=prompt,
+            completion_tokens=output,
+            total_tokens=prompt + output,
+            prompt_tokens_details=details,
+        )
