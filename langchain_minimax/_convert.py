@@ -249,8 +249,13 @@ def usage_metadata(usage: core.TokenUsage) -> UsageMetadata:
         output_tokens=usage.output_tokens,
         total_tokens=usage.total_tokens,
     )
+    details = InputTokenDetails()
     if usage.cached_tokens is not None:
-        meta["input_token_details"] = InputTokenDetails(cache_read=usage.cached_tokens)
+        details["cache_read"] = usage.cached_tokens
+    if usage.cache_creation_tokens is not None:
+        details["cache_creation"] = usage.cache_creation_tokens
+    if details:
+        meta["input_token_details"] = details
     if usage.reasoning_tokens is not None:
         meta["output_token_details"] = OutputTokenDetails(reasoning=usage.reasoning_tokens)
     return meta

@@ -57,7 +57,8 @@ class ChatMiniMax(BaseChatModel, ClientSettings):
         temperature, top_p: float | None
             Kept inside MiniMax's accepted range (``0`` becomes ``0.01``).
         max_tokens: int | None
-            Output budget, reasoning included (sent as ``max_completion_tokens``).
+            Output budget, reasoning included (sent as ``max_completion_tokens``; on
+            ``api="anthropic"`` as ``max_tokens``, the model's recommended budget when unset).
         thinking: "adaptive" | "disabled" | None
             MiniMax-M3 only (M2.x always think; asking them not to is a clear error).
         stop: list[str] | None
@@ -66,9 +67,10 @@ class ChatMiniMax(BaseChatModel, ClientSettings):
     Key init args — client params:
         api_key: SecretStr | None
             Defaults to ``MINIMAX_API_KEY`` (``DASHSCOPE_API_KEY`` for ``api="dashscope"``).
-        api: "openai" | "native" | "dashscope"
-            The route: OpenAI-compatible (default), MiniMax's native ``chatcompletion_v2``, or
-            Alibaba Model Studio.
+        api: "openai" | "native" | "dashscope" | "anthropic"
+            The route: OpenAI-compatible (default), MiniMax's native ``chatcompletion_v2``,
+            Alibaba Model Studio, or MiniMax's Anthropic-compatible ``/anthropic/v1/messages``
+            (signed thinking blocks replayed verbatim across tool turns).
         region: "global" | "cn"
             ``api.minimax.io`` or ``api.minimaxi.com`` (env ``MINIMAX_REGION``).
         base_url: str | None
@@ -194,6 +196,7 @@ class ChatMiniMax(BaseChatModel, ClientSettings):
             ChatMiniMax(region="cn")                         # api.minimaxi.com
             ChatMiniMax(api="native", model="MiniMax-M2.7")  # /v1/text/chatcompletion_v2
             ChatMiniMax(api="dashscope", model="MiniMax-M2.5")  # Alibaba Model Studio
+            ChatMiniMax(api="anthropic", model="MiniMax-M3", thinking="adaptive")  # /anthropic
     """
 
     model_config = ConfigDict(populate_by_name=True, arbitrary_types_allowed=True)

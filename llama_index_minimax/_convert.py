@@ -204,6 +204,8 @@ def usage_kwargs(usage: core.TokenUsage | None) -> dict[str, int]:
         counts["reasoning_tokens"] = usage.reasoning_tokens
     if usage.cached_tokens is not None:
         counts["cached_tokens"] = usage.cached_tokens
+    if usage.cache_creation_tokens is not None:
+        counts["cache_creation_tokens"] = usage.cache_creation_tokens
     return counts
 
 

@@ -143,7 +143,8 @@ class MiniMax(FunctionCallingLLM, ClientSettings):
 
     Reasoning is replayed on later turns exactly as MiniMax sent it (it needs it back in
     multi-turn tool use). Token counts are in ``response.additional_kwargs`` (``prompt_tokens``,
-    ``completion_tokens``, ``total_tokens``, ``reasoning_tokens``, ``cached_tokens``). Errors
+    ``completion_tokens``, ``total_tokens``, ``reasoning_tokens``, ``cached_tokens``, and on
+    ``api="anthropic"`` ``cache_creation_tokens``; ``prompt_tokens`` includes both). Errors
     are ``minimax_core`` errors (``AuthenticationError``, ``RateLimitError``, …).
 
     The API key is never shown or serialised: ``repr``/``to_dict``/``to_json`` leave it out, and
