@@ -23,6 +23,7 @@ from .validation import parse_body
 _ROUTES: tuple[tuple[str, str], ...] = (
     ("/compatible-mode/v1/chat/completions", "dashscope"),
     ("/v1/chat/completions", "openai"),
+    ("/anthropic/v1/messages", "anthropic"),
     ("/v1/text/chatcompletion_v2", "native"),
     ("/v1/embeddings", "embeddings"),
     ("/v1/models", "models"),
@@ -33,6 +34,7 @@ _METHODS = {
     "dashscope": {"POST"},
     "openai": {"POST"},
     "native": {"POST"},
+    "anthropic": {"POST"},
     "embeddings": {"POST"},
     "models": {"GET"},
     "journal": {"GET", "DELETE"},
@@ -108,13 +110,15 @@ class EmulatorApp:
                 parsed = parse_body(body)
             except ApiError as exc:
                 parse_error = exc
-        authorization, spec = "", ""
+        authorization, spec, x_api_key = "", "", ""
         for name, value in scope["headers"]:
             lowered = name.lower()
             if lowered == b"authorization":
                 authorization = value.decode("latin-1")
             elif lowered == b"x-emulator":
                 spec = value.decode("latin-1")
+            elif lowered == b"x-api-key":
+                x_api_key = value.decode("latin-1")
         query: bytes = scope.get("query_string", b"")
         self.journal.record(
             method,
@@ -126,7 +130,7 @@ class EmulatorApp:
         if route == "models":
             await self._models(authorization, send)
             return
-        incoming = Incoming(route, body, parsed, authorization, spec)
+        incoming = Incoming(route, body, parsed, authorization, spec, x_api_key)
         await self.handlers.handle(incoming, send, parse_error)
 
     async def _models(self, authorization: str, send: Send) -> None:

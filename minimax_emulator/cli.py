@@ -9,10 +9,13 @@ from collections.abc import Sequence
 from .options import SPEC_HELP, EmulatorOptions, SpecError, parse_spec
 
 DESCRIPTION = """\
-Offline MiniMax server: the OpenAI-compatible, native and DashScope chat routes, embeddings and
-the model list, with MiniMax's real framing, validation and errors, a deterministic rule-based
-"model", and opt-in fault injection. Routes (matched by path suffix, any prefix works):
+Offline MiniMax server: the OpenAI-compatible, native, Anthropic-compatible and DashScope chat
+routes, embeddings and the model list, with MiniMax's real framing, validation and errors, a
+deterministic rule-based "model", and opt-in fault injection. Routes (matched by path suffix, any
+prefix works):
   POST /v1/chat/completions                  OpenAI-compatible (reasoning_split, thinking)
+  POST /anthropic/v1/messages                Anthropic-compatible Messages API (x-api-key or
+                                             Bearer; signed thinking blocks, verified on replay)
   POST /v1/text/chatcompletion_v2            native (HTTP-200 base_resp errors, summary object)
   POST /compatible-mode/v1/chat/completions  DashScope / Alibaba Model Studio
   POST /v1/embeddings                        embo-01, {"texts": [...], "type": "db"|"query"}
@@ -32,8 +35,9 @@ Examples:
   curl -H "Authorization: Bearer sk-test" -H "X-Emulator: fail=1002x1" \\
        -d '{"model":"MiniMax-M2.7","messages":[{"role":"user","content":"hi"}]}' \\
        http://127.0.0.1:8765/v1/chat/completions
-Keys: with no --api-key any non-empty Bearer key is accepted; a missing key is always
-rejected (401/1004 on the OpenAI route, HTTP 200 + base_resp 1004 on native and embeddings).
+Keys: with no --api-key any non-empty Bearer key (or x-api-key on the Anthropic route) is
+accepted; a missing key is always rejected (401/1004 on the OpenAI and Anthropic routes, HTTP 200 +
+base_resp 1004 on native and embeddings).
 """
 )
 

@@ -5,6 +5,9 @@
 * Native chat and embeddings: HTTP 200 + ``base_resp.status_code != 0`` (``choices``/``vectors``
   null). Transport faults (500/502/503/529) keep their HTTP status on every route.
 * DashScope compatible mode: HTTP status + ``{"error":{"code","message","type"},"request_id"}``.
+* Anthropic-compatible route: HTTP status + ``{"type":"error","error":{"type","message (NNNN)"},
+  "request_id"}`` (plus a top-level ``base_resp`` for MiniMax-coded errors, see
+  :func:`anthropic_error`).
 """
 
 from __future__ import annotations
@@ -52,6 +55,7 @@ class ApiError(Exception):
     message: str
     status: int = 0  # HTTP status on the OpenAI route (0: derived from the code)
     transport: bool = False  # keep ``status`` on native routes too (gateway-level faults)
+    forced: bool = False  # ``status`` set by a fault's ``@STATUS`` (kept on the Anthropic route)
 
     def __post_init__(self) -> None:
         if not self.status:
@@ -102,6 +106,7 @@ def fault_error(kind: str, model: str = "", status: int | None = None) -> ApiErr
         err = ApiError(1000, texts[kind], int(kind), transport=True)
     if status is not None:
         err.status = status
+        err.forced = True
     return err
 
 
@@ -119,6 +124,63 @@ def openai_error(err: ApiError, request_id: str) -> tuple[int, bytes]:
 
 def base_resp(err: ApiError) -> dict[str, object]:
     return {"status_code": err.code, "status_msg": err.message}
+
+
+#: code -> HTTP status on the Anthropic-compatible route (docs/protocol-notes.md §8.2): 2013 400,
+#: 1004/2049 401, rate limits 429, 1008/2061/1000/1033 500 (observed). 1026 → 400 is assumed
+#: (as on the OpenAI route); an unlisted code → 500.
+_ANTHROPIC_STATUS: dict[int, int] = {
+    2013: 400,
+    1026: 400,
+    1004: 401,
+    2049: 401,
+    1002: 429,
+    1039: 429,
+    2056: 429,
+    2062: 429,
+    1008: 500,
+    2061: 500,
+    1000: 500,
+    1033: 500,
+}
+#: HTTP status -> ``error.type`` (MiniMax's Anthropic reference: the Anthropic vocabulary)
+_ANTHROPIC_TYPE: dict[int, str] = {
+    400: "invalid_request_error",
+    401: "authentication_error",
+    402: "billing_error",
+    403: "permission_error",
+    404: "not_found_error",
+    413: "request_too_large",
+    429: "rate_limit_error",
+    529: "overloaded_error",
+}
+
+
+def anthropic_error_payload(err: ApiError, request_id: str) -> tuple[int, dict[str, object]]:
+    """(HTTP status, body) of ``err`` on the Anthropic-compatible route.
+
+    Known: the envelope and the status per code (docs/protocol-notes.md §8.2). MiniMax's reference
+    examples add a non-Anthropic top-level ``base_resp`` to replies, and the M2.7-era reference
+    schema lists error codes for it (1013 among them); no recorded error body shows it. Assumed:
+    this route has no HTTP-200 errors, and every MiniMax-coded error (validation, auth, rate
+    limit, balance, plan: the faults the native route sends as HTTP 200 + ``base_resp``) carries
+    ``base_resp: {status_code, status_msg}`` next to the envelope; gateway faults (500, 502, 503,
+    529 injected as transport faults) carry the envelope only. ``@STATUS`` overrides the status.
+    """
+    status = err.status if err.transport or err.forced else _ANTHROPIC_STATUS.get(err.code, 500)
+    body: dict[str, object] = {
+        "type": "error",
+        "error": {"type": _ANTHROPIC_TYPE.get(status, "api_error"), "message": str(err)},
+        "request_id": request_id,
+    }
+    if not err.transport:
+        body["base_resp"] = base_resp(err)
+    return status, body
+
+
+def anthropic_error(err: ApiError, request_id: str) -> tuple[int, bytes]:
+    status, body = anthropic_error_payload(err, request_id)
+    return status, _dumps(body)
 
 
 def native_error(err: ApiError, request_id: str, model: str = "") -> tuple[int, bytes]:

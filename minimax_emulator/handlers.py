@@ -7,11 +7,13 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from . import embeddings, frame_dashscope, frame_minimax
+from . import embeddings, frame_anthropic, frame_dashscope, frame_minimax
+from .anthropic_request import validate_messages
 from .brain import respond
 from .errors import (
     AUTH_MESSAGE,
     ApiError,
+    anthropic_error,
     dashscope_error,
     embeddings_error,
     fault_error,
@@ -37,11 +39,12 @@ def new_request_id() -> str:
 class Incoming:
     """One API request as the dispatcher hands it over."""
 
-    route: str  # "openai" | "native" | "dashscope" | "embeddings" | "models"
+    route: str  # "openai" | "native" | "dashscope" | "anthropic" | "embeddings" | "models"
     body: bytes
     parsed: Any  # the JSON body, or UNPARSED when it is not valid JSON
     authorization: str
     spec: str  # raw X-Emulator header ("" when absent)
+    x_api_key: str = ""  # the x-api-key header (read on the Anthropic route only)
 
 
 def carrier(route: str, err: ApiError, request_id: str, model: str) -> tuple[int, bytes]:
@@ -52,6 +55,8 @@ def carrier(route: str, err: ApiError, request_id: str, model: str) -> tuple[int
         return embeddings_error(err)
     if route == "dashscope":
         return dashscope_error(err, request_id)
+    if route == "anthropic":
+        return anthropic_error(err, request_id)
     return openai_error(err, request_id)
 
 
@@ -80,6 +85,21 @@ class Handlers:
         if not key or (self.options.api_keys and key not in self.options.api_keys):
             raise ApiError(1004, AUTH_MESSAGE)
         return key
+
+    def anthropic_key(self, incoming: Incoming) -> str:
+        """The Anthropic route takes ``x-api-key`` or ``Authorization: Bearer`` (both documented;
+        docs/protocol-notes.md §1.2). Neither → 1004 with the recorded "login fail" text; a key
+        that is not accepted → 2049 "invalid api key" (401 on this route, §8.2). When both are
+        sent, either accepted key will do (assumed: clients such as Mini-Agent send both)."""
+        sent = [
+            key for key in (incoming.x_api_key.strip(), bearer_key(incoming.authorization)) if key
+        ]
+        if not sent:
+            raise ApiError(1004, AUTH_MESSAGE)
+        for key in sent:
+            if not self.options.api_keys or key in self.options.api_keys:
+                return key
+        raise ApiError(2049, "invalid api key")
 
     async def handle(self, incoming: Incoming, send: Send, parse_error: ApiError | None) -> None:
         request_id = new_request_id()
@@ -113,7 +133,10 @@ class Handlers:
         headers: Headers,
         model_id: str,
     ) -> None:
-        api_key = self.check_key(incoming.authorization)
+        if incoming.route == "anthropic":
+            api_key = self.anthropic_key(incoming)
+        else:
+            api_key = self.check_key(incoming.authorization)
         if self.options.rpm is not None and self.state.over_rpm(
             api_key, self.options.rpm, window_s=self.options.rpm_window_s
         ):
@@ -125,6 +148,9 @@ class Handlers:
             raise parse_error
         if incoming.route == "embeddings":
             await send_plain(send, 200, embeddings.handle(incoming.parsed), headers, faults)
+            return
+        if incoming.route == "anthropic":
+            await self._anthropic(incoming, send, faults, request_id, headers, api_key)
             return
         req = validate_chat(incoming.parsed, incoming.route)
         if req.stream and faults.json_error_on_stream:
@@ -154,6 +180,36 @@ class Handlers:
             return frame_minimax.error_event(err, req.route, request_id, model_id)
 
         events, abort = apply_event_faults(events, faults, error_event)
+        await send_stream(send, events, headers, faults, abort)
+
+    async def _anthropic(
+        self,
+        incoming: Incoming,
+        send: Send,
+        faults: Faults,
+        request_id: str,
+        headers: Headers,
+        api_key: str,
+    ) -> None:
+        parsed = validate_messages(incoming.parsed)
+        req = parsed.chat
+        if req.stream and faults.json_error_on_stream:
+            raise fault_error(faults.json_error_on_stream, req.model_id)
+        reply = respond(req, faults)
+        stop_sequence = frame_anthropic.finish_reply(reply, parsed.stop_sequences)
+        # Passive prompt caching (>= 512 tokens) reads as cache_read_input_tokens; M3 is reported
+        # to get no cache reads on this route (https://github.com/earendil-works/pi/issues/5605).
+        cached = 0 if req.model.thinking_switchable else self._cached(api_key, req)
+        exchange = Exchange(req, reply, request_id, int(time.time()), cached, faults)
+        turn = frame_anthropic.Turn(exchange, stop_sequence)
+        if not req.stream:
+            await send_plain(send, 200, frame_anthropic.message_body(turn), headers, faults)
+            return
+
+        def error_event(kind: str) -> bytes:
+            return frame_anthropic.error_event(fault_error(kind, req.model_id), request_id)
+
+        events, abort = apply_event_faults(frame_anthropic.stream_events(turn), faults, error_event)
         await send_stream(send, events, headers, faults, abort)
 
     def _cached(self, api_key: str, req: ChatRequest) -> int:

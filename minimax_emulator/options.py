@@ -39,7 +39,7 @@ X-Emulator header / --fault spec:  key=value; key=value; ...
                           WHAT: 429 1002 1039 1008 2013 1004 2049 1026 2061 500 502 503 529
                           1000 1033. Counted per (api key, body hash, header value), so client
                           retries of the same request count down. @STATUS overrides the HTTP
-                          status on the OpenAI route (e.g. fail=1008@429x1).
+                          status on the OpenAI and Anthropic routes (e.g. fail=1008@429x1).
   disconnect_after=K      stream: drop the connection abruptly after K chunks
   malformed_chunk=K       stream: the K-th SSE event carries invalid JSON
   stream_error=K:CODE     stream: after K chunks an error object arrives inside the stream
@@ -48,7 +48,8 @@ X-Emulator header / --fault spec:  key=value; key=value; ...
   latency_ms=MS           delay before answering (stream: after headers, before 1st chunk)
   chunk_ms=MS             delay between stream writes (one event per write)
   reasoning=incremental|cumulative   streamed reasoning_details text (default incremental)
-  done=true|false         send `data: [DONE]` (default: true on OpenAI/DashScope, false native)
+  done=true|false         send `data: [DONE]` (default: true on OpenAI/DashScope, false on
+                          native and Anthropic)
   chunks=N                answer text in exactly N content chunks (benchmarks)
   reasoning_chunks=M      reasoning in exactly M chunks (benchmarks; thinking models)
   usage_zero_chunks=true  old builds: {"total_tokens":0,"total_characters":0} on every chunk

@@ -54,8 +54,9 @@ def apply_event_faults(
     if faults.malformed_chunk is not None and faults.malformed_chunk <= len(events):
         index = faults.malformed_chunk - 1
         original = events[index]
-        payload = original[len(b"data: ") : -2]
-        events = [*events[:index], b"data: " + payload[: max(1, len(payload) // 2)] + b"\n\n",
+        start = original.find(b"data: ") + len(b"data: ")  # after an ``event:`` line, if any
+        head, payload = original[:start], original[start:-2]
+        events = [*events[:index], head + payload[: max(1, len(payload) // 2)] + b"\n\n",
                   *events[index + 1 :]]  # fmt: skip
     if faults.stream_error is not None:
         after, kind = faults.stream_error
