@@ -12,8 +12,8 @@ from minimax_emulator.testing import EmulatorServer, RecordedRequest
 # (pydantic converts), hence the `# type: ignore[arg-type]` where a test passes one explicitly.
 API_KEY = "sk-test-emulator-key-0123456789"
 
-#: The adapters' ``api=`` values: the three chat routes.
-Route = Literal["openai", "native", "dashscope"]
+#: The adapters' ``api=`` values: the four chat routes.
+Route = Literal["openai", "native", "dashscope", "anthropic"]
 
 _lock = threading.Lock()
 _server: EmulatorServer | None = None

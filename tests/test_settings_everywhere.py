@@ -33,7 +33,9 @@ def test_embeddings_on_a_chat_only_route_are_refused_when_built(
 
 @pytest.mark.parametrize("cls", ALL, ids=lambda c: c.__name__)
 def test_an_unknown_route_is_refused_on_every_class(cls: type[ClientSettings]) -> None:
-    with pytest.raises(ValueError, match=r"(?s)api.*'openai', 'native', 'dashscope' or 'anthropic'"):
+    with pytest.raises(
+        ValueError, match=r"(?s)api.*'openai', 'native', 'dashscope' or 'anthropic'"
+    ):
         build(cls, api="anthropics")
 
 

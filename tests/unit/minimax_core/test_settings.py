@@ -96,7 +96,9 @@ def test_route_follows_the_api_field(api: str, route: str) -> None:
 
 def test_an_unknown_route_is_refused_when_the_object_is_built() -> None:
     # Before, an unknown api= silently became the OpenAI route.
-    with pytest.raises(ValueError, match=r"(?s)api.*'openai', 'native', 'dashscope' or 'anthropic'"):
+    with pytest.raises(
+        ValueError, match=r"(?s)api.*'openai', 'native', 'dashscope' or 'anthropic'"
+    ):
         Model(api="anything-else")  # type: ignore[arg-type]
 
 
