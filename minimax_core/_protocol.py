@@ -130,7 +130,7 @@ class ChatStreamDecoder:
         meta = self._meta
         if meta is not None:
             check_status(meta, body)
-        if body.lstrip()[:5] == b"data:":
+        if body.lstrip().startswith((b"data:", b"event:", b":")):
             # An event stream with the wrong content-type (some proxies): decode it as one.
             return [*self.feed(body), *self.close()]
         chunk = self._read(body, meta)
