@@ -21,6 +21,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 from typing import TYPE_CHECKING, Any
 
 from minimax_core._reasoning import is_anthropic
@@ -159,6 +160,16 @@ def _messages(plan: ChatPlan) -> list[dict[str, Any]]:
     """The conversation as alternating turns; consecutive blocks of one role share a turn (tool
     results and the user's next words go back in one user turn)."""
     turns: list[dict[str, Any]] = []
+    named = [
+        m.name for m in plan.messages if isinstance(m, UserMessage | AssistantMessage) and m.name
+    ]
+    if named:
+        warnings.warn(
+            f"The Anthropic-compatible route has no message names; {sorted(set(named))} are not "
+            "sent (the OpenAI-compatible and native routes send them).",
+            UserWarning,
+            stacklevel=2,
+        )
     for message in plan.messages:
         if isinstance(message, UserMessage):
             role, blocks = "user", _user_blocks(message)

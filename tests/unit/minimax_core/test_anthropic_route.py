@@ -622,3 +622,11 @@ def test_a_tool_result_that_follows_no_call_is_refused_before_sending(runner: Ru
     with pytest.raises(InvalidInputError, match="does not follow"):
         runner.chat(client, history, ChatParams(model=M27))
     assert server.count == 0
+
+
+def test_message_names_the_route_cannot_carry_are_not_dropped_silently() -> None:
+    from minimax_core._request import prepare_chat
+
+    messages = [UserMessage("Hi", name="alice"), UserMessage("Hello", name="bob")]
+    with pytest.warns(UserWarning, match=r"no message names; \['alice', 'bob'\] are not sent"):
+        prepare_chat(messages, ChatParams(model="MiniMax-M2.7"), api="anthropic", stream=False)
