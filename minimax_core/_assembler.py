@@ -79,6 +79,7 @@ class ChatAssembler:
         self.model: str | None = None
         self.finish_reason: str | None = None
         self.usage: TokenUsage | None = None
+        self.search_info: dict[str, Any] | None = None
         self._recovered = False
         self._call_missing = False
 
@@ -95,6 +96,8 @@ class ChatAssembler:
         if usage is not None and not usage.is_empty:
             # Reported once, on the closing delta: the native route repeats it in its summary.
             self.usage = token_usage(usage)
+        if chunk.search_info:
+            self.search_info = chunk.search_info
         for choice in chunk.choices or ():
             if choice.index != 0:
                 continue
@@ -242,6 +245,7 @@ class ChatAssembler:
             tool_call_recovered=self._recovered,
             tool_call_missing=self._call_missing,
             required_tool=self._forced.name if self._forced is not None else None,
+            search_info=self.search_info,
         )
 
     def _reasoning(self) -> Reasoning | None:

@@ -27,7 +27,7 @@ from minimax_core.errors import InvalidInputError
 if TYPE_CHECKING:
     from minimax_core._request import ChatPlan
 
-__all__ = ["openai_body"]
+__all__ = ["openai_body", "wire_messages", "wire_tools"]
 
 
 def openai_body(plan: ChatPlan) -> bytes:
@@ -35,11 +35,11 @@ def openai_body(plan: ChatPlan) -> bytes:
     dialect = plan.dialect
     fields: dict[str, Any] = {
         "model": plan.params.model,
-        "messages": _messages(plan),
+        "messages": wire_messages(plan),
         "temperature": plan.temperature,
         "top_p": plan.top_p,
         "stop": plan.stop,
-        "tools": [_tool_spec(t) for t in plan.tools] or None,
+        "tools": wire_tools(plan) or None,
         "tool_choice": "none" if plan.tools and plan.params.tool_choice == "none" else None,
         "response_format": plan.response_format,
         "thinking": {"type": plan.thinking} if plan.thinking else None,
@@ -56,6 +56,11 @@ def openai_body(plan: ChatPlan) -> bytes:
         return ChatRequest.model_validate(fields).to_json()
     except ValidationError as exc:
         raise InvalidInputError(f"Invalid request: {exc}") from None
+
+
+def wire_tools(plan: ChatPlan) -> list[ToolSpec]:
+    """The plan's tools in OpenAI's shape."""
+    return [_tool_spec(t) for t in plan.tools]
 
 
 def _tool_spec(tool: ToolDefinition) -> ToolSpec:
@@ -121,7 +126,8 @@ def _assistant(plan: ChatPlan, message: AssistantMessage) -> WireMessage:
     )
 
 
-def _messages(plan: ChatPlan) -> list[WireMessage]:
+def wire_messages(plan: ChatPlan) -> list[WireMessage]:
+    """The conversation in OpenAI's shape, reasoning replayed the dialect's way."""
     out: list[WireMessage] = []
     if plan.system:
         out.append(WireMessage(role="system", content=plan.system))

@@ -41,7 +41,7 @@ EMBEDDINGS_PATH = "/v1/embeddings"
 
 _REGION_ALIASES = {"global": "global", "intl": "global", "international": "global", "cn": "cn"}
 #: What a route's path starts with (the base URL an SDK of that protocol is given).
-_ROUTE_BASES = ("/anthropic/v1", "/anthropic", "/compatible-mode/v1", "/v1")
+_ROUTE_BASES = ("/anthropic/v1", "/anthropic", "/compatible-mode/v1", "/api/v1", "/v1")
 
 
 def _tail(path: str) -> str:
@@ -191,5 +191,6 @@ class ClientConfig(BaseModel):
             **self.dialect.auth(self.key()),
             "Content-Type": "application/json",
             "Accept": "text/event-stream" if stream else "application/json",
+            **(dict(self.dialect.stream_headers) if stream else {}),
             **self.default_headers,
         }

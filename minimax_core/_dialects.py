@@ -15,7 +15,7 @@ route        what an assistant turn carries back
 openai       ``reasoning_details`` verbatim; else the original ``<think>`` content; else the
              plain reasoning text as one ``reasoning.text`` item
 native       the original ``<think>`` content; else the reasoning re-inlined as ``<think>``
-dashscope    ``reasoning_content`` (DashScope's field)
+dashscope    ``reasoning_content`` (DashScope's field; also ``dashscope-native``)
 anthropic    its own thinking blocks verbatim (signature included); any other reasoning as one
              unsigned ``thinking`` block (``_build_anthropic``)
 ===========  ===================================================================================
@@ -41,7 +41,7 @@ __all__ = ["APIS", "DIALECTS", "Api", "Dialect", "Reader", "Replay"]
 Reader = Callable[["str | bytes", "ResponseMeta | None"], "ChatCompletion | None"]
 
 #: The routes (``api=``): the keys of :data:`DIALECTS`.
-Api = Literal["openai", "native", "dashscope", "anthropic"]
+Api = Literal["openai", "native", "dashscope", "anthropic", "dashscope-native"]
 APIS: tuple[str, ...] = get_args(Api)
 
 
@@ -114,6 +114,18 @@ def _anthropic_reader() -> Reader:
     return AnthropicReader()
 
 
+def _dashscope_native_body(plan: ChatPlan) -> bytes:
+    from minimax_core._build_dashscope_native import dashscope_native_body
+
+    return dashscope_native_body(plan)
+
+
+def _dashscope_native_reader() -> Reader:
+    from minimax_core._read_dashscope_native import DashScopeNativeReader
+
+    return DashScopeNativeReader()
+
+
 def _anthropic_auth(key: str) -> dict[str, str]:
     # Both headers: x-api-key alone was refused on the China host (500/1033), Bearer alone by
     # some proxies; MiniMax's own agent sends both (docs/protocol-notes.md §6).
@@ -160,6 +172,8 @@ class Dialect:
     incremental_reasoning: bool = False
     #: Takes ``response_format`` (json_schema) at all.
     response_format: bool = True
+    #: Extra headers of a streamed request (DashScope asks for SSE with a header).
+    stream_headers: tuple[tuple[str, str], ...] = ()
 
     def replay(self, content: str, reasoning: Reasoning | None) -> Replay:
         if not reasoning:
@@ -232,5 +246,25 @@ DIALECTS: dict[str, Dialect] = {
         reader=_anthropic_reader,
         incremental_reasoning=True,
         response_format=False,
+    ),
+    "dashscope-native": Dialect(
+        "dashscope-native",
+        "DashScope native",
+        path="/api/v1/services/aigc/text-generation/generation",
+        host="https://dashscope.aliyuncs.com",
+        key_env="DASHSCOPE_API_KEY",
+        base_url_env="DASHSCOPE_BASE_URL",
+        embeddings=False,
+        group_id=False,
+        split_reasoning=False,
+        token_field="max_tokens",
+        thinking=False,
+        inline_reasoning=False,
+        replay_reasoning=_replay_dashscope,
+        body=_dashscope_native_body,
+        reader=_dashscope_native_reader,
+        incremental_reasoning=True,
+        response_format=False,
+        stream_headers=(("X-DashScope-SSE", "enable"),),
     ),
 }

@@ -21,6 +21,7 @@ from minimax_core._http import ResponseMeta
 from minimax_core._wire import (
     AnthropicDoc,
     ChatCompletion,
+    DashScopeDoc,
     EmbeddingsResponse,
     ErrorDetail,
     ErrorEnvelope,
@@ -43,7 +44,7 @@ __all__ = [
     "response_error",
 ]
 
-Reply = ErrorEnvelope | ChatCompletion | EmbeddingsResponse | AnthropicDoc
+Reply = ErrorEnvelope | ChatCompletion | EmbeddingsResponse | AnthropicDoc | DashScopeDoc
 
 
 def redact(text: str, secret: str) -> str:
@@ -58,8 +59,16 @@ def _reports_nothing(reply: Reply, status: int | None) -> bool:
     return (
         (status is None or status < 400)
         and getattr(reply, "error", None) is None
+        and _top_level_error(reply) is None
         and (base is None or base.status_code == 0)
     )
+
+
+def _top_level_error(reply: Reply) -> ErrorDetail | None:
+    """DashScope's native protocol puts ``code``/``message`` at the top level."""
+    if not isinstance(reply, ErrorEnvelope | DashScopeDoc) or reply.code is None:
+        return None
+    return ErrorDetail(code=reply.code, message=reply.message or str(reply.code))
 
 
 def response_error(meta: ResponseMeta | None, reply: bytes | Reply) -> MiniMaxError | None:
@@ -92,7 +101,7 @@ def _report(
     reply: Reply, status: int | None
 ) -> tuple[int | None, int | None, str | None, str] | None:
     """(HTTP status, MiniMax code, textual code, message) of the failure a reply reports."""
-    error = getattr(reply, "error", None)
+    error = getattr(reply, "error", None) or _top_level_error(reply)
     if isinstance(error, ErrorDetail) and (error.message or error.type):
         code = error.code if isinstance(error.code, int) else None
         if isinstance(error.code, str) and error.code.isdigit():
@@ -103,6 +112,10 @@ def _report(
         name = error.code if isinstance(error.code, str) and code is None else None
         return status, code, name, error.message or error.type or "MiniMax error"
     base = reply.base_resp
+    if base is not None and 0 < base.status_code < 1000:
+        # The native tutorial's shape: an HTTP-like status inside an HTTP-200 body ("401 invalid
+        # api key", "429 rate limit exceeded"): it means what that HTTP status means.
+        return base.status_code, None, None, base.status_msg or ""
     if base is not None and base.status_code != 0:
         return status, base.status_code, None, base.status_msg or ""
     if status is not None and status >= 400:

@@ -210,6 +210,8 @@ class ChatResult:
     tool_call_missing: bool = False
     #: The tool a named ``tool_choice`` asked for (None: no named choice).
     required_tool: str | None = None
+    #: Web search results the answer reported (Model Studio's ``enable_search``), if any.
+    search_info: dict[str, Any] | None = None
 
     def tool_choice_failure(self) -> str | None:
         """What went wrong when a forced tool call is missing (``None``: nothing did). The one

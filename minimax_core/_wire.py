@@ -21,6 +21,9 @@ __all__ = [
     "BaseResp",
     "ChatCompletion",
     "Choice",
+    "DashScopeDoc",
+    "DashScopeOutput",
+    "DashScopeUsage",
     "EmbeddingsRequest",
     "EmbeddingsResponse",
     "ErrorDetail",
@@ -199,6 +202,8 @@ class ChatCompletion(_Response):
     type: str | None = None
     error: ErrorDetail | None = None
     request_id: str | None = None
+    #: Web search results a Model Studio answer reports (``enable_search``).
+    search_info: dict[str, Any] | None = None
 
     @property
     def is_summary(self) -> bool:
@@ -213,12 +218,15 @@ class EmbeddingsResponse(_Response):
 
 
 class ErrorEnvelope(_Response):
-    """Any of MiniMax's error bodies: OpenAI route, DashScope, or a bare ``base_resp``."""
+    """Any of MiniMax's error bodies: OpenAI route, DashScope (nested ``error``, or top-level
+    ``code``/``message`` on its native protocol), or a bare ``base_resp``."""
 
     type: str | None = None
     error: ErrorDetail | None = None
     request_id: str | None = None
     base_resp: BaseResp | None = None
+    code: str | int | None = None
+    message: str | None = None
 
 
 # --------------------------------------------------------------------------------------------
@@ -282,3 +290,33 @@ class AnthropicDoc(_Response):
     error: ErrorDetail | None = None
     base_resp: BaseResp | None = None
     request_id: str | None = None
+
+
+# --------------------------------------------------------------------------------------------
+# Model Studio's native DashScope protocol (``/api/v1/services/aigc/text-generation/generation``)
+# --------------------------------------------------------------------------------------------
+
+
+class DashScopeUsage(_Response):
+    input_tokens: int = 0
+    output_tokens: int = 0
+    total_tokens: int | None = None
+    output_tokens_details: CompletionTokensDetails | None = None
+    prompt_tokens_details: PromptTokensDetails | None = None
+
+
+class DashScopeOutput(_Response):
+    choices: list[Choice] | None = None
+    #: Web search results (``enable_search``), when the reply carries them.
+    search_info: dict[str, Any] | None = None
+
+
+class DashScopeDoc(_Response):
+    """A reply or stream event of the native protocol, or its error body."""
+
+    output: DashScopeOutput | None = None
+    usage: DashScopeUsage | None = None
+    request_id: str | None = None
+    code: str | int | None = None
+    message: str | None = None
+    base_resp: BaseResp | None = None
