@@ -47,6 +47,7 @@ def dashscope_native_body(plan: ChatPlan) -> bytes:
         "parallel_tool_calls": params.parallel_tool_calls,
     }
     parameters = {k: v for k, v in parameters.items() if v is not None}
+    parameters.update(plan.search or {})
     parameters.update(params.extra)
     messages = [m.model_dump(exclude_none=True) for m in wire_messages(plan)]
     body = {"model": params.model, "input": {"messages": messages}, "parameters": parameters}

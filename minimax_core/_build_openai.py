@@ -47,6 +47,8 @@ def openai_body(plan: ChatPlan) -> bytes:
     }
     if dialect.split_reasoning:
         fields["reasoning_split"] = True
+    if plan.search:
+        fields.update(plan.search)
     if plan.stream:
         fields["stream"] = True
         if plan.params.stream_usage:

@@ -7,7 +7,7 @@ this package is usable the day it ships.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 __all__ = ["CATALOG", "ModelInfo", "model_info"]
@@ -31,6 +31,13 @@ class ModelInfo:
     max_temperature: float = 1.0
     released: str | None = None
     known: bool = True
+    #: Web search (Model Studio's ``enable_search``) is offered for this model.
+    web_search: bool = False
+    #: Tokens of the model's longest input (``None``: the context window).
+    max_input_tokens: int | None = None
+    #: Sampling defaults the serving platform documents (used when the user sets none).
+    default_temperature: float | None = None
+    default_top_p: float | None = None
 
     @property
     def reasons(self) -> bool:
@@ -68,9 +75,23 @@ CATALOG: dict[str, ModelInfo] = {
         _m2("MiniMax-M2.1", "2025-12-23"),
         _m2("MiniMax-M2.1-highspeed", "2025-12-23"),
         _m2("MiniMax-M2", "2025-10-27"),
-        # Model Studio (DashScope) ids of the same weights.
-        _m2("MiniMax/MiniMax-M2.5", "2026-02-13"),
-        _m2("MiniMax/MiniMax-M2.1", "2025-12-23"),
+        # Model Studio (DashScope) ids: served by MiniMax through Model Studio (see MODEL_STUDIO
+        # for Model Studio's own deployment of MiniMax-M2.5).
+        replace(
+            _m2("MiniMax/MiniMax-M2.5", "2026-02-13"),
+            max_output_tokens=131_072,
+            max_input_tokens=204_800,
+            web_search=True,
+            default_temperature=1.0,
+            default_top_p=0.95,
+        ),
+        replace(
+            _m2("MiniMax/MiniMax-M2.1", "2025-12-23"),
+            max_output_tokens=131_072,
+            max_input_tokens=204_800,
+            default_temperature=1.0,
+            default_top_p=0.95,
+        ),
         ModelInfo(
             id="MiniMax-M1",
             context_window=1_000_000,
@@ -117,8 +138,33 @@ CATALOG: dict[str, ModelInfo] = {
 }
 
 
-def model_info(model: str) -> ModelInfo:
-    """The catalog entry for ``model``, or permissive defaults for an id not in the catalog."""
+#: Model Studio's own deployment of a model, where its facts differ from MiniMax's: its MiniMax
+#: page lists MiniMax-M2.5 with context 196,608, max input 196,601, max reasoning + answer 32,768,
+#: thinking only (no budget), function calling, web search, implicit cache, no structured output,
+#: no partial mode, defaults temperature 1.0 / top_p 0.95 / presence_penalty 0.0
+#: (``docs/protocol-notes.md`` §7).
+MODEL_STUDIO: dict[str, ModelInfo] = {
+    "MiniMax-M2.5": replace(
+        _m2("MiniMax-M2.5", "2026-02-13"),
+        context_window=196_608,
+        max_input_tokens=196_601,
+        max_output_tokens=32_768,
+        recommended_max_tokens=32_768,
+        web_search=True,
+        default_temperature=1.0,
+        default_top_p=0.95,
+    ),
+}
+
+#: The routes served by Model Studio (their model facts are Model Studio's).
+MODEL_STUDIO_ROUTES = frozenset({"dashscope", "dashscope-native"})
+
+
+def model_info(model: str, api: str | None = None) -> ModelInfo:
+    """The catalog entry for ``model`` (as the route ``api`` serves it, where that differs), or
+    permissive defaults for an id not in the catalog."""
+    if api in MODEL_STUDIO_ROUTES and model in MODEL_STUDIO:
+        return MODEL_STUDIO[model]
     info = CATALOG.get(model)
     if info is not None:
         return info

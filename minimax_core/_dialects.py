@@ -174,6 +174,10 @@ class Dialect:
     response_format: bool = True
     #: Extra headers of a streamed request (DashScope asks for SSE with a header).
     stream_headers: tuple[tuple[str, str], ...] = ()
+    #: Offers web search (``enable_search``) for the models that have it.
+    web_search: bool = False
+    #: Continues a trailing assistant message (prefill / "partial mode").
+    prefill: bool = True
 
     def replay(self, content: str, reasoning: Reasoning | None) -> Replay:
         if not reasoning:
@@ -226,6 +230,8 @@ DIALECTS: dict[str, Dialect] = {
         thinking=False,
         inline_reasoning=False,
         replay_reasoning=_replay_dashscope,
+        web_search=True,
+        prefill=False,
     ),
     "anthropic": Dialect(
         "anthropic",
@@ -266,5 +272,7 @@ DIALECTS: dict[str, Dialect] = {
         incremental_reasoning=True,
         response_format=False,
         stream_headers=(("X-DashScope-SSE", "enable"),),
+        web_search=True,
+        prefill=False,
     ),
 }

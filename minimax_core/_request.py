@@ -73,6 +73,8 @@ class ChatPlan:
     stop: list[str] | None
     thinking: ThinkingMode | None
     response_format: dict[str, Any] | None
+    #: ``enable_search`` and its options, validated (Model Studio routes only).
+    search: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,6 +276,37 @@ def _forced(params: ChatParams, tools: Sequence[ToolDefinition]) -> ForcedTool |
     return ForcedTool(tuple(tools), choice)
 
 
+def _search(params: ChatParams, info: ModelInfo, dialect: Dialect) -> dict[str, Any] | None:
+    """Model Studio's web search, where the route and the model have it; else a clear error."""
+    if params.search_options and not params.enable_search:
+        raise InvalidInputError("search_options needs enable_search=True")
+    if not params.enable_search:
+        return None
+    if not dialect.web_search:
+        raise InvalidInputError(
+            f"Web search (enable_search) is a Model Studio feature; the {dialect.title} route "
+            "has none. Use api='dashscope' or api='dashscope-native'."
+        )
+    if info.known and not info.web_search:
+        raise InvalidInputError(
+            f"{info.id} has no web search on Model Studio (MiniMax-M2.5 and "
+            "MiniMax/MiniMax-M2.5 do)."
+        )
+    search: dict[str, Any] = {"enable_search": True}
+    if params.search_options:
+        search["search_options"] = dict(params.search_options)
+    return search
+
+
+def _check_prefill(params: ChatParams, dialect: Dialect) -> None:
+    """Model Studio's "partial mode" (continue a trailing assistant message, asked for with
+    ``partial: true``) is not offered for MiniMax models: refused instead of sent and ignored."""
+    if not dialect.prefill and params.extra.get("partial"):
+        raise InvalidInputError(
+            f"The {dialect.title} route has no partial mode for MiniMax models (partial=True)."
+        )
+
+
 def _check_params(params: ChatParams, info: ModelInfo) -> None:
     if params.max_tokens is not None and params.max_tokens <= 0:
         raise InvalidInputError(f"max_tokens must be a positive integer, got {params.max_tokens}")
@@ -291,7 +324,7 @@ def plan_chat(
     messages: Sequence[ChatMessage], params: ChatParams, dialect: Dialect, *, stream: bool
 ) -> tuple[ChatPlan, AnswerPlan]:
     """Validate and shape one chat request (raises :class:`InvalidInputError` on bad input)."""
-    info = model_info(params.model)
+    info = model_info(params.model, dialect.name)
     _check_params(params, info)
     tools = _tools(params)
     forced = _forced(params, tools)
@@ -302,7 +335,12 @@ def plan_chat(
     response_format = _response_format(params.response_format, info, dialect, instructions)
     thinking = _thinking(normalise_thinking(params.thinking), info, dialect)
     system, rest = _conversation(messages, info)
+    _check_prefill(params, dialect)
     stop = [s for s in params.stop or () if s] or None
+    temperature = params.temperature
+    if temperature is None:
+        temperature = info.default_temperature
+    top_p = params.top_p if params.top_p is not None else info.default_top_p
     plan = ChatPlan(
         params=params,
         model=info,
@@ -311,11 +349,12 @@ def plan_chat(
         system="\n\n".join([*system, *instructions]),
         messages=rest,
         tools=tools,
-        temperature=_sampling("temperature", params.temperature, info.max_temperature),
-        top_p=_sampling("top_p", params.top_p, 1.0),
+        temperature=_sampling("temperature", temperature, info.max_temperature),
+        top_p=_sampling("top_p", top_p, 1.0),
         stop=stop,
         thinking=thinking,
         response_format=response_format,
+        search=_search(params, info, dialect),
     )
     split = dialect.split_reasoning and params.extra.get("reasoning_split", True) is True
     inline = (

@@ -247,5 +247,9 @@ class ChatParams:
     response_format: dict[str, Any] | None = None
     #: Ask for token usage at the end of a stream (``stream_options.include_usage``).
     stream_usage: bool = True
+    #: Model Studio's web search (``api="dashscope"`` / ``"dashscope-native"``, models that have
+    #: it), and its ``search_options`` (e.g. ``{"forced_search": True}``).
+    enable_search: bool | None = None
+    search_options: dict[str, Any] | None = None
     #: Extra request fields passed through unchanged (``model_kwargs``).
     extra: dict[str, Any] = field(default_factory=dict)
