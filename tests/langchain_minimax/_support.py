@@ -1,11 +1,15 @@
 """Helpers for the ChatMiniMax / MiniMaxEmbeddings behaviour tests.
 
-* :func:`chat` builds a ``ChatMiniMax`` on one of the three routes against the shared emulator.
+* :func:`chat` builds a ``ChatMiniMax`` on one of the four routes against the shared emulator.
 * :func:`run` / :func:`run_stream` call a runnable the four ways LangChain offers (``invoke``,
   ``ainvoke``, ``stream``, ``astream``) and return what a user would hold afterwards.
 * :class:`Tee` records the bytes the server really sent (the client still reads them over the
   socket, unchanged), and :func:`server_view` reads them with a parser independent of ours, so
   "replayed exactly as received" is checked against the wire, not against our own decoding.
+* :func:`system_text`, :func:`tool_schemas`, :func:`assistant_turns`, :func:`sent_tool_calls`,
+  :func:`tool_results` and :func:`anthropic_turn` read a recorded request body the same way on
+  every route (OpenAI-shaped ``messages``, or the Anthropic route's top-level ``system`` and
+  content blocks), each checking the route's own wire shape strictly as it reads.
 * :class:`Scripted` is an ``httpx.MockTransport`` handler answering with scripted MiniMax replies
   (OpenAI-route shapes, streamed or not), for byte-exact edge cases the emulator never produces.
 """
@@ -33,6 +37,7 @@ ROUTES: dict[Route, str] = {
     "openai": "MiniMax-M2.7",
     "native": "MiniMax-M2.7",
     "dashscope": "MiniMax-M2.5",
+    "anthropic": "MiniMax-M2.7",
 }
 CALLS = ("invoke", "ainvoke", "stream", "astream")
 MODES = ("sync", "async")
@@ -103,6 +108,147 @@ def reasoning_of(message: BaseMessage) -> str:
     value = message.additional_kwargs.get("reasoning_content", "")
     assert isinstance(value, str)
     return value
+
+
+# ---------------------------------------------------------------------------------------------
+# Request bodies, read the same way on every route
+# ---------------------------------------------------------------------------------------------
+
+
+def system_text(route: Route, body: dict[str, Any]) -> str:
+    """The system instructions a request carries (``""``: none), sent the route's way.
+
+    OpenAI-shaped routes: one system message, first in ``messages``. The Anthropic route: the
+    top-level ``system`` string, and no ``system`` role anywhere in ``messages`` (MiniMax answers
+    one with 400/2013, ``docs/protocol-notes.md`` §6).
+    """
+    roles = [m["role"] for m in body["messages"]]
+    if route == "anthropic":
+        assert set(roles) <= {"user", "assistant"}, roles
+        system = body.get("system", "")
+        assert isinstance(system, str), system
+        assert system or "system" not in body, "an empty system field is not sent"
+        return system
+    assert "system" not in roles[1:], roles
+    if roles and roles[0] == "system":
+        content = body["messages"][0]["content"]
+        assert isinstance(content, str)
+        return content
+    return ""
+
+
+def tool_schemas(route: Route, body: dict[str, Any]) -> list[dict[str, Any]]:
+    """The tools a request offers, in order, as ``{"name", "description", "parameters"}``.
+
+    Checks the route's wire shape: ``{"type": "function", "function": {...}}`` on the OpenAI-shaped
+    routes, ``{"name", "description"?, "input_schema"}`` (nothing else) on the Anthropic route.
+    ``description`` is ``None`` when none was sent.
+    """
+    schemas: list[dict[str, Any]] = []
+    for tool in body["tools"]:
+        if route == "anthropic":
+            assert set(tool) <= {"name", "description", "input_schema"}, tool
+            schemas.append(
+                {
+                    "name": tool["name"],
+                    "description": tool.get("description"),
+                    "parameters": tool["input_schema"],
+                }
+            )
+        else:
+            assert tool["type"] == "function", tool
+            function = tool["function"]
+            schemas.append(
+                {
+                    "name": function["name"],
+                    "description": function.get("description"),
+                    "parameters": function["parameters"],
+                }
+            )
+    return schemas
+
+
+def assistant_turns(body: dict[str, Any]) -> list[dict[str, Any]]:
+    """The assistant turns of a request's ``messages``, in order (same key on every route)."""
+    return [m for m in body["messages"] if m["role"] == "assistant"]
+
+
+def anthropic_turn(turn: dict[str, Any]) -> dict[str, Any]:
+    """An assistant turn of an Anthropic-route request, split into its parts.
+
+    Checks the turn is ``{"role": "assistant", "content": [blocks]}`` with nothing else on it
+    (no OpenAI-style ``tool_calls`` / ``reasoning_*`` fields), and its blocks in the order the
+    route requires: thinking blocks first, then at most one text block, then ``tool_use`` blocks.
+    Returns ``{"thinking": [blocks as sent], "text": str, "tool_use": [blocks as sent]}``.
+    """
+    assert set(turn) == {"role", "content"}, turn
+    assert turn["role"] == "assistant"
+    blocks = turn["content"]
+    assert isinstance(blocks, list), blocks
+    rank = {"thinking": 0, "redacted_thinking": 0, "text": 1, "tool_use": 2}
+    kinds = [block["type"] for block in blocks]
+    assert all(kind in rank for kind in kinds), kinds
+    assert kinds == sorted(kinds, key=rank.__getitem__), f"out of order: {kinds}"
+    assert kinds.count("text") <= 1, kinds
+    return {
+        "thinking": [b for b in blocks if rank[b["type"]] == 0],
+        "text": "".join(b["text"] for b in blocks if b["type"] == "text"),
+        "tool_use": [b for b in blocks if b["type"] == "tool_use"],
+    }
+
+
+def sent_tool_calls(route: Route, turn: dict[str, Any]) -> list[dict[str, Any]]:
+    """The tool calls an assistant turn of a request carries: ``{"id", "name", "args"}`` each.
+
+    OpenAI-shaped routes: ``tool_calls`` (``type`` function, arguments a JSON object text); the
+    Anthropic route: ``tool_use`` blocks (``input`` an object).
+    """
+    if route == "anthropic":
+        return [
+            {"id": b["id"], "name": b["name"], "args": b["input"]}
+            for b in anthropic_turn(turn)["tool_use"]
+        ]
+    calls: list[dict[str, Any]] = []
+    for call in turn.get("tool_calls") or []:
+        assert call["type"] == "function", call
+        arguments = json.loads(call["function"]["arguments"])
+        assert isinstance(arguments, dict), arguments
+        calls.append({"id": call["id"], "name": call["function"]["name"], "args": arguments})
+    return calls
+
+
+def tool_results(route: Route, message: dict[str, Any]) -> list[dict[str, Any]]:
+    """The tool results one request message carries: ``{"tool_call_id", "content"}`` each.
+
+    OpenAI-shaped routes: the message is ``{"role": "tool", "tool_call_id", "content"}`` (exactly);
+    the Anthropic route: a user turn made of ``tool_result`` blocks (exactly
+    ``{"type", "tool_use_id", "content"}`` each) and nothing else.
+    """
+    if route == "anthropic":
+        assert message["role"] == "user", message
+        assert set(message) == {"role", "content"}, message
+        results = []
+        for block in message["content"]:
+            assert set(block) == {"type", "tool_use_id", "content"}, block
+            assert block["type"] == "tool_result", block
+            results.append({"tool_call_id": block["tool_use_id"], "content": block["content"]})
+        return results
+    assert set(message) == {"role", "tool_call_id", "content"}, message
+    assert message["role"] == "tool", message
+    return [{"tool_call_id": message["tool_call_id"], "content": message["content"]}]
+
+
+def user_text(route: Route, message: dict[str, Any]) -> str:
+    """The text of a plain user message of a request (a string; on the Anthropic route, text
+    blocks and nothing else)."""
+    assert message["role"] == "user", message
+    assert set(message) == {"role", "content"}, message
+    content = message["content"]
+    if route == "anthropic":
+        assert all(set(b) == {"type", "text"} and b["type"] == "text" for b in content), content
+        return "".join(b["text"] for b in content)
+    assert isinstance(content, str), content
+    return content
 
 
 # ---------------------------------------------------------------------------------------------
@@ -192,9 +338,15 @@ def server_view(raw: bytes | bytearray) -> dict[str, Any]:
 
     Streams are merged the plain way (text fields concatenated, ``reasoning_details`` items and
     tool calls by ``index``); the native route's closing ``chat.completion`` summary is ignored.
+    Anthropic-route bodies are read by :func:`anthropic_view` (same keys, plus ``thinking``).
     """
     text = bytes(raw).decode()
-    if not text.lstrip().startswith("data:"):
+    stripped = text.lstrip()
+    if stripped.startswith("event:") or (
+        stripped.startswith("{") and json.loads(text).get("type") == "message"
+    ):
+        return anthropic_view(text)
+    if not stripped.startswith("data:"):
         message = json.loads(text)["choices"][0]["message"]
         calls = [
             {"id": c["id"], "name": c["function"]["name"], "arguments": c["function"]["arguments"]}
@@ -245,6 +397,69 @@ def server_view(raw: bytes | bytearray) -> dict[str, Any]:
         "reasoning_details": [details[i] for i in sorted(details)] or None,
         "tool_calls": [tool_calls[i] for i in sorted(tool_calls)],
         "usage": usage,
+    }
+
+
+def anthropic_view(text: str) -> dict[str, Any]:
+    """An Anthropic-route reply (a ``message`` document or its SSE stream), read plainly.
+
+    The keys of :func:`server_view`: ``content`` (the text blocks), ``reasoning_content`` (the
+    thinking text), ``reasoning_details`` (``None``: the route has none), ``tool_calls`` (``id``,
+    ``name``, ``arguments`` as JSON text), ``usage`` (the route's own fields, a stream's
+    ``message_start`` usage overlaid by ``message_delta``'s), plus ``thinking``: the thinking
+    blocks exactly as a replay must carry them (``{"type", "thinking", "signature"}``).
+    """
+    blocks: dict[int, dict[str, Any]] = {}
+    usage: dict[str, Any] = {}
+    if text.lstrip().startswith("{"):
+        document = json.loads(text)
+        blocks = dict(enumerate(document["content"]))
+        usage = document["usage"]
+    else:
+        partial: dict[int, str] = {}
+        for event in text.split("\n\n"):
+            lines = dict(line.split(": ", 1) for line in event.strip().splitlines() if line)
+            if "data" not in lines or lines["data"] == "[DONE]":
+                continue
+            data = json.loads(lines["data"])
+            kind = data["type"]
+            assert lines.get("event") == kind, event
+            if kind == "message_start":
+                usage.update(data["message"]["usage"])
+            elif kind == "message_delta":
+                usage.update(data.get("usage") or {})
+            elif kind == "content_block_start":
+                blocks[data["index"]] = dict(data["content_block"])
+            elif kind == "content_block_delta":
+                block, delta = blocks[data["index"]], data["delta"]
+                if delta["type"] == "thinking_delta":
+                    block["thinking"] += delta["thinking"]
+                elif delta["type"] == "signature_delta":
+                    block["signature"] += delta["signature"]
+                elif delta["type"] == "text_delta":
+                    block["text"] += delta["text"]
+                elif delta["type"] == "input_json_delta":
+                    partial[data["index"]] = partial.get(data["index"], "") + delta["partial_json"]
+        for index, arguments in partial.items():
+            blocks[index]["input"] = json.loads(arguments)
+        usage.pop("service_tier", None)
+    ordered = [blocks[i] for i in sorted(blocks)]
+    thinking = [
+        {"type": "thinking", "thinking": b["thinking"], "signature": b["signature"]}
+        for b in ordered
+        if b["type"] == "thinking"
+    ]
+    return {
+        "content": "".join(b["text"] for b in ordered if b["type"] == "text"),
+        "reasoning_content": "".join(b["thinking"] for b in thinking),
+        "reasoning_details": None,
+        "tool_calls": [
+            {"id": b["id"], "name": b["name"], "arguments": json.dumps(b["input"])}
+            for b in ordered
+            if b["type"] == "tool_use"
+        ],
+        "usage": usage,
+        "thinking": thinking,
     }
 
 

@@ -20,7 +20,17 @@ from langchain_core.messages import (
 )
 from langchain_core.tools import tool
 
-from tests.langchain_minimax._support import MODES, ROUTES, bodies, chat, reasoning_of
+from tests.langchain_minimax._support import (
+    MODES,
+    ROUTES,
+    anthropic_turn,
+    assistant_turns,
+    bodies,
+    chat,
+    reasoning_of,
+    sent_tool_calls,
+    system_text,
+)
 from tests.support import Route
 
 
@@ -42,13 +52,24 @@ def _agent(emulator: Any, route: Route) -> Any:
     )
 
 
-def _assert_history_replayed(route: str, body: dict[str, Any], ai_turns: list[AIMessage]) -> None:
+def _assert_history_replayed(route: Route, body: dict[str, Any], ai_turns: list[AIMessage]) -> None:
     """Each assistant message in ``body`` is the matching AI turn, reasoning included."""
-    sent = [m for m in body["messages"] if m["role"] == "assistant"]
+    sent = assistant_turns(body)
     assert len(sent) == len(ai_turns)
     for wire, turn in zip(sent, ai_turns, strict=True):
-        assert [c["id"] for c in wire.get("tool_calls") or []] == [c["id"] for c in turn.tool_calls]
-        if route == "openai":
+        assert [c["id"] for c in sent_tool_calls(route, wire)] == [c["id"] for c in turn.tool_calls]
+        if route == "anthropic":  # the turn's own signed thinking blocks, verbatim, first
+            parts = anthropic_turn(wire)
+            assert parts["thinking"] == [
+                {"type": "thinking", "thinking": item["text"], "signature": item["signature"]}
+                for item in turn.additional_kwargs["reasoning_details"]
+            ]
+            assert "".join(b["thinking"] for b in parts["thinking"]) == reasoning_of(turn)
+            assert parts["text"] == turn.content
+            assert [(b["name"], b["input"]) for b in parts["tool_use"]] == [
+                (c["name"], c["args"]) for c in turn.tool_calls
+            ]
+        elif route == "openai":
             assert wire["reasoning_details"] == turn.additional_kwargs["reasoning_details"]
             assert wire["content"] == turn.content
         elif route == "native":
@@ -57,9 +78,7 @@ def _assert_history_replayed(route: str, body: dict[str, Any], ai_turns: list[AI
         else:
             assert wire["reasoning_content"] == reasoning_of(turn)
             assert wire["content"] == turn.content
-    roles = [m["role"] for m in body["messages"]]
-    assert roles[0] == "system"
-    assert roles.count("system") == 1
+    assert system_text(route, body) == "You are a travel helper."
 
 
 async def _run(agent: Any, messages: list[Any], mode: str) -> list[BaseMessage]:

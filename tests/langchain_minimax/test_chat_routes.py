@@ -17,6 +17,7 @@ from langchain_core._api import LangChainBetaWarning
 from langchain_core.messages import AIMessage, AIMessageChunk
 from langchain_core.tools import tool
 
+from minimax_emulator.signatures import sign_thinking
 from tests.langchain_minimax._support import (
     CALLS,
     MODES,
@@ -70,6 +71,17 @@ async def test_content_is_the_clean_answer_and_reasoning_is_separate(emulator, r
         assert raw.endswith(f"</think>\n\n{message.content}")
         assert reasoning in raw
         assert "reasoning_split" not in bodies(emulator)[0]
+    elif route == "anthropic":  # the thinking block, kept with its signature for replay
+        (detail,) = kwargs["reasoning_details"]
+        assert detail == {
+            "type": "thinking",
+            "format": "anthropic-thinking",
+            "index": 0,
+            "text": reasoning,
+            "signature": sign_thinking(reasoning),  # the emulator's signature of that text
+        }
+        assert "raw_content" not in kwargs
+        assert "reasoning_split" not in bodies(emulator)[0]
     else:
         assert "reasoning_details" not in kwargs
         assert "raw_content" not in kwargs
@@ -99,6 +111,7 @@ _SHAPES: dict[str, list[str]] = {
     ],
     "native": ["", "summary=false", "done=true", "empty_role=true", "usage_zero_chunks=true"],
     "dashscope": ["", "done=false"],
+    "anthropic": ["", "done=true"],  # done=true: M3 streams reported ending with [DONE]
 }
 
 
@@ -187,7 +200,11 @@ async def test_stream_events_v3_deliver_reasoning_before_text(emulator, route, m
     assert [b["type"] for b in content] == ["reasoning", "text"]
     assert content[0]["reasoning"] == reasoning
     finish = next(e for e in events if e["event"] == "message-finish")
-    assert finish["usage"]["output_token_details"]["reasoning"] > 0
+    if route == "anthropic":  # the route's usage has no reasoning count, and none is invented
+        assert "reasoning" not in finish["usage"].get("output_token_details", {})
+        assert finish["usage"]["output_tokens"] > 0
+    else:
+        assert finish["usage"]["output_token_details"]["reasoning"] > 0
 
 
 @pytest.mark.parametrize("route", ROUTES)

@@ -79,6 +79,8 @@ FAILURES = [
     ("1026", ours.ContentFilterError, core.ContentFilterError, lc.ModelInvalidRequestError),
 ]
 HTTP_STATUS = {"1004": 401, "2049": 401, "2013": 400, "1008": 402, "2061": 500, "1026": 400}
+# the Anthropic route's statuses (docs/protocol-notes.md §8.2: 1008 arrives as 500 api_error)
+ANTHROPIC_STATUS = {**HTTP_STATUS, "1008": 500}
 
 
 # every call style for the first two kinds; one sync and one async style for the others
@@ -110,6 +112,8 @@ async def test_reported_failures_raise_typed_errors_and_are_not_retried(
         assert (error.status_code, error.code) == (HTTP_STATUS[kind], int(kind))
     elif route == "native":  # MiniMax's native route reports failures with HTTP 200
         assert (error.status_code, error.code) == (200, int(kind))
+    elif route == "anthropic":  # the code in the message decides over the HTTP status
+        assert (error.status_code, error.code) == (ANTHROPIC_STATUS[kind], int(kind))
     if ours_cls is ours.AuthenticationError:
         if route == "dashscope":
             assert "DASHSCOPE_API_KEY" in str(error)
@@ -203,6 +207,8 @@ RETRIED = [
     ("native", "1002", "astream"),  # HTTP 200 + base_resp 1002
     ("dashscope", "529", "ainvoke"),
     ("dashscope", "429", "stream"),
+    ("anthropic", "529", "astream"),  # overloaded_error
+    ("anthropic", "1002", "invoke"),  # 429 rate_limit_error
 ]
 
 
@@ -220,7 +226,12 @@ async def test_rate_limits_and_overloads_are_retried_then_succeed(emulator, rout
 
 @pytest.mark.parametrize(
     ("route", "call"),
-    [("openai", "stream"), ("native", "astream"), ("dashscope", "ainvoke")],
+    [
+        ("openai", "stream"),
+        ("native", "astream"),
+        ("dashscope", "ainvoke"),
+        ("anthropic", "invoke"),
+    ],
 )
 async def test_a_persistent_server_error_gives_up_after_max_retries(emulator, route, call):
     llm = chat(emulator, route, spec="fail=500", max_retries=1)
@@ -261,12 +272,22 @@ async def _consume(llm: ChatMiniMax, value: Any, mode: str) -> tuple[list[Any], 
     raise AssertionError("the stream did not fail")
 
 
+# SSE events that carry neither reasoning nor answer text, per route: the Anthropic route frames
+# a reply with message_start, ping and content_block_start before the first thinking_delta, and
+# adds signature_delta, content_block_stop and the text block's content_block_start before the
+# first text_delta. Fault positions (counted in events) are shifted by them, so that a cut falls
+# at the same place in the reasoning or the answer as on the other routes.
+_FRAMING_BEFORE_REASONING = {"openai": 0, "native": 0, "dashscope": 0, "anthropic": 3}
+_FRAMING_BEFORE_TEXT = {"openai": 0, "native": 0, "dashscope": 0, "anthropic": 6}
+
+
 @pytest.mark.parametrize("kind", ["2013", "1000"])
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("route", ROUTES)
 async def test_an_error_inside_a_stream_is_raised_and_never_retried(emulator, route, mode, kind):
     # paced, so the first chunks reach the caller before the error event arrives
-    llm = chat(emulator, route, spec=f"stream_error=4:{kind}; chunk_ms=15")
+    after = 4 + _FRAMING_BEFORE_REASONING[route]
+    llm = chat(emulator, route, spec=f"stream_error={after}:{kind}; chunk_ms=15")
 
     seen, error = await _consume(llm, PROMPT, mode)
 
@@ -285,7 +306,7 @@ async def test_a_dropped_stream_raises_stream_interrupted_with_the_partial_text(
 ):
     full = await invoke(chat(emulator, route), LONG_QUESTION, mode)
     emulator.clear()
-    llm = chat(emulator, route, spec="disconnect_after=9")
+    llm = chat(emulator, route, spec=f"disconnect_after={9 + _FRAMING_BEFORE_TEXT[route]}")
 
     seen, error = await _consume(llm, LONG_QUESTION, mode)
 
@@ -327,8 +348,12 @@ async def test_a_malformed_chunk_is_a_malformed_response_error(emulator, route, 
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("route", ROUTES)
 async def test_a_prompt_over_the_context_window_is_a_context_overflow_error(emulator, route, mode):
-    # abab6.5t-chat has an 8,192-token window; DashScope's MiniMax-M2.5 196,608 tokens
-    model, words = ("MiniMax-M2.5", 160_000) if route == "dashscope" else ("abab6.5t-chat", 9_000)
+    # abab6.5t-chat has an 8,192-token window; DashScope's MiniMax-M2.5 196,608 tokens; the
+    # Anthropic route serves no abab model ("unknown model"), its M2.7 has 204,800 tokens
+    model, words = {
+        "dashscope": ("MiniMax-M2.5", 160_000),
+        "anthropic": ("MiniMax-M2.7", 170_000),
+    }.get(route, ("abab6.5t-chat", 9_000))
     llm = chat(emulator, route, model=model)
 
     with pytest.raises(ours.ContextOverflowError) as caught:
@@ -439,10 +464,14 @@ async def test_several_system_messages_are_merged_into_one(emulator, route, call
 
     assert message.content == f"Echo: {PROMPT}"
     (body,) = bodies(emulator)
-    assert body["messages"] == [
-        {"role": "system", "content": "You are terse.\n\nAnswer in English."},
-        {"role": "user", "content": PROMPT},
-    ]
+    if route == "anthropic":  # the top-level system field; no system role in messages
+        assert body["system"] == "You are terse.\n\nAnswer in English."
+        assert body["messages"] == [{"role": "user", "content": [{"type": "text", "text": PROMPT}]}]
+    else:
+        assert body["messages"] == [
+            {"role": "system", "content": "You are terse.\n\nAnswer in English."},
+            {"role": "user", "content": PROMPT},
+        ]
 
 
 @pytest.mark.parametrize("call", CALLS)

@@ -3,7 +3,8 @@
 MiniMax requires the previous turn's reasoning back in multi-turn tool use, and rejects tool results
 that do not follow their call (error 2013, ``docs/protocol-notes.md`` §9.2). Replay rules
 (``docs/protocol-notes.md`` §12.3): OpenAI route ``reasoning_details`` verbatim (content clean),
-native route the original ``<think>…</think>`` content verbatim, DashScope ``reasoning_content``.
+native route the original ``<think>…</think>`` content verbatim, DashScope ``reasoning_content``,
+Anthropic route the signed ``thinking`` blocks verbatim ahead of the turn's text and ``tool_use``.
 The reference for "verbatim" is the bytes the server sent
 (:class:`~tests.langchain_minimax._support.Tee`), read with a parser independent of ours. Messages
 from other chat models replay correctly too.
@@ -23,6 +24,7 @@ from tests.langchain_minimax._support import (
     MODES,
     ROUTES,
     Tee,
+    anthropic_turn,
     as_message,
     bodies,
     chat,
@@ -31,7 +33,10 @@ from tests.langchain_minimax._support import (
     reasoning_of,
     run,
     run_stream,
+    sent_tool_calls,
     server_view,
+    tool_results,
+    user_text,
 )
 
 QUESTION = "What is the weather in Paris?"
@@ -45,7 +50,14 @@ def get_weather(city: str) -> str:
 
 def _assert_replayed_as_received(route: str, replayed: dict[str, Any], sent: dict[str, Any]):
     """``replayed``: the assistant message of the next request; ``sent``: the server's reply."""
-    if route == "openai":
+    if route == "anthropic":  # the thinking blocks as sent, signature included, first
+        assert sent["thinking"]
+        assert all(block["signature"] for block in sent["thinking"])
+        parts = anthropic_turn(replayed)  # also: no reasoning_* fields, blocks in order
+        assert parts["thinking"] == sent["thinking"]
+        assert parts["text"] == sent["content"]
+        assert "<think>" not in parts["text"]
+    elif route == "openai":
         assert replayed["reasoning_details"] == sent["reasoning_details"]
         assert "<think>" not in replayed["content"]
         assert replayed["content"].strip() == sent["content"].strip()
@@ -94,18 +106,18 @@ async def test_tool_loop_replays_the_reasoning_the_route_requires(emulator, rout
     assert not as_message(final).tool_calls
     second = bodies(emulator)[1]
     user, assistant, tool_result = second["messages"]
-    assert user == {"role": "user", "content": QUESTION}
+    assert user_text(route, user) == QUESTION
     assert assistant["role"] == "assistant"
     _assert_replayed_as_received(route, assistant, sent)
-    (replayed_call,) = assistant["tool_calls"]
-    assert replayed_call["id"] == sent_call["id"]
-    assert replayed_call["function"]["name"] == "get_weather"
-    assert json.loads(replayed_call["function"]["arguments"]) == json.loads(sent_call["arguments"])
-    assert tool_result == {
-        "role": "tool",
-        "tool_call_id": sent_call["id"],
-        "content": "Sunny in Paris",
+    (replayed_call,) = sent_tool_calls(route, assistant)
+    assert replayed_call == {
+        "id": sent_call["id"],
+        "name": "get_weather",
+        "args": json.loads(sent_call["arguments"]),
     }
+    assert tool_results(route, tool_result) == [
+        {"tool_call_id": sent_call["id"], "content": "Sunny in Paris"}
+    ]
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -120,7 +132,9 @@ async def test_a_plain_follow_up_turn_replays_the_reasoning_too(emulator, route,
     assistant = bodies(emulator)[1]["messages"][1]
     sent = server_view(tee.raw[0])
     _assert_replayed_as_received(route, assistant, sent)
-    if route != "native":
+    if route == "anthropic":
+        assert anthropic_turn(assistant)["text"] == "Echo: Is 9.11 larger than 9.9?"
+    elif route != "native":
         assert assistant["content"] == "Echo: Is 9.11 larger than 9.9?"
 
 
@@ -144,7 +158,7 @@ async def test_v1_output_messages_replay_the_same_way(emulator, route, call):
 
     assistant = bodies(emulator)[1]["messages"][1]
     _assert_replayed_as_received(route, assistant, server_view(tee.raw[0]))
-    assert assistant["tool_calls"][0]["id"] == first.tool_calls[0]["id"]
+    assert sent_tool_calls(route, assistant)[0]["id"] == first.tool_calls[0]["id"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -242,19 +256,27 @@ async def test_messages_from_other_chat_models_replay_correctly(emulator, route,
     assert answer.content == "Based on the tool results: Sunny, 24°C."
     (body,) = bodies(emulator)
     assistant = body["messages"][1]
-    assert assistant["tool_calls"] == [
-        {
-            "id": "toolu_01",
-            "type": "function",
-            "function": {"name": "get_weather", "arguments": '{"city": "Paris"}'},
-        }
+    if route == "anthropic":
+        assert anthropic_turn(assistant)["tool_use"] == [TOOL_USE]
+    else:
+        assert assistant["tool_calls"] == [
+            {
+                "id": "toolu_01",
+                "type": "function",
+                "function": {"name": "get_weather", "arguments": '{"city": "Paris"}'},
+            }
+        ]
+    assert tool_results(route, body["messages"][2]) == [
+        {"tool_call_id": "toolu_01", "content": "Sunny, 24°C"}
     ]
-    assert body["messages"][2] == {
-        "role": "tool",
-        "tool_call_id": "toolu_01",
-        "content": "Sunny, 24°C",
-    }
-    if thought is None:  # no reasoning: none is invented
+    if route == "anthropic":
+        # reasoning from elsewhere → one unsigned thinking block (another provider's signature
+        # would not verify); no reasoning → no block invented
+        parts = anthropic_turn(assistant)
+        assert parts["text"] == text
+        unsigned = [{"type": "thinking", "thinking": thought}] if thought is not None else []
+        assert parts["thinking"] == unsigned
+    elif thought is None:  # no reasoning: none is invented
         assert assistant["content"] == text
         assert "reasoning_details" not in assistant
         assert "reasoning_content" not in assistant
@@ -289,4 +311,46 @@ async def test_our_reasoning_replayed_on_another_route_is_converted(emulator, mo
 
     assistant = bodies(emulator)[1]["messages"][1]
     assert assistant["content"] == f"<think>\n{reasoning_of(first)}\n</think>\n\n"
+    assert assistant["tool_calls"][0]["id"] == first.tool_calls[0]["id"]
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_openai_route_reasoning_goes_to_the_anthropic_route_as_one_unsigned_block(
+    emulator, mode
+):
+    openai = chat(emulator, "openai").bind_tools([get_weather])
+    first = await invoke(openai, QUESTION, mode)
+    result = get_weather.invoke(first.tool_calls[0])
+
+    answer = await invoke(
+        chat(emulator, "anthropic").bind_tools([get_weather]), [QUESTION, first, result], mode
+    )
+
+    assert answer.content == f"Based on the tool results: {result.content}."
+    parts = anthropic_turn(bodies(emulator)[1]["messages"][1])
+    assert parts["thinking"] == [{"type": "thinking", "thinking": reasoning_of(first)}]
+    assert [b["id"] for b in parts["tool_use"]] == [first.tool_calls[0]["id"]]
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_anthropic_route_reasoning_goes_to_the_openai_route_as_reasoning_text(emulator, mode):
+    anthropic = chat(emulator, "anthropic").bind_tools([get_weather])
+    first = await invoke(anthropic, QUESTION, mode)
+    result = get_weather.invoke(first.tool_calls[0])
+
+    answer = await invoke(
+        chat(emulator, "openai").bind_tools([get_weather]), [QUESTION, first, result], mode
+    )
+
+    assert answer.content == f"Based on the tool results: {result.content}."
+    assistant = bodies(emulator)[1]["messages"][1]
+    assert assistant["reasoning_details"] == [  # thinking blocks and signatures do not go there
+        {
+            "type": "reasoning.text",
+            "id": "reasoning-text-1",
+            "format": "MiniMax-response-v1",
+            "index": 0,
+            "text": reasoning_of(first),
+        }
+    ]
     assert assistant["tool_calls"][0]["id"] == first.tool_calls[0]["id"]

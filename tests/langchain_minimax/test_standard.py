@@ -8,6 +8,10 @@ and langchain-core's "all" is a fixed allow-list of the classes in its own
 ``langchain_core.load.mapping`` — no package outside it can pass. Serialisation itself works and
 never carries the key; ``tests/langchain_minimax/test_serialization.py`` proves the round trip
 with the explicit allow-list users must pass (``allowed_objects=[ChatMiniMax]``).
+
+The chat suites run twice: on the default (OpenAI-compatible) route and on the
+Anthropic-compatible one (``api="anthropic"``), with the same flags except where the route
+differs, each such difference an explained property override.
 """
 
 from __future__ import annotations
@@ -147,6 +151,46 @@ class TestChatMiniMaxIntegration(ChatModelIntegrationTests):
         # MiniMax caches long prompt prefixes automatically: send one twice.
         prompt = f"{LONG_CONTEXT}\n\nWhich record numbers does the archive keep?"
         self._invoke(prompt, stream=stream)
+        return self._invoke(prompt, stream=stream)
+
+
+class TestChatMiniMaxAnthropicUnit(TestChatMiniMaxUnit):
+    """The unit suite on the Anthropic-compatible route (same expectations, ``test_serdes`` too)."""
+
+    @property
+    def chat_model_params(self) -> dict[str, Any]:
+        return {"model": "MiniMax-M2.7", "api": "anthropic"}
+
+
+@pytest.mark.xdist_group("emulator")
+class TestChatMiniMaxAnthropicIntegration(TestChatMiniMaxIntegration):
+    """The integration suite on the Anthropic-compatible route, against the same emulator."""
+
+    @property
+    def chat_model_params(self) -> dict[str, Any]:
+        return {
+            "model": "MiniMax-M2.7",
+            "api": "anthropic",
+            "base_url": emulator_url(),
+            "api_key": API_KEY,
+        }
+
+    @property
+    def supported_usage_metadata_details(
+        self,
+    ) -> dict[Literal["invoke", "stream"], list[UsageDetail]]:
+        # The route's usage has no reasoning count (thinking is inside output_tokens, as on
+        # Anthropic's own API), so "reasoning_output" cannot hold and none is invented. It does
+        # report cache writes (cache_creation_input_tokens), which the other routes do not.
+        return {
+            "invoke": ["cache_read_input", "cache_creation_input"],
+            "stream": ["cache_read_input", "cache_creation_input"],
+        }
+
+    def invoke_with_cache_creation_input(self, *, stream: bool = False) -> AIMessage:
+        # A long prompt seen for the first time: whatever the service caches, it reports the
+        # writes in cache_creation_input_tokens.
+        prompt = f"{LONG_CONTEXT}\n\nHow many facts are there? ({'stream' if stream else 'invoke'})"
         return self._invoke(prompt, stream=stream)
 
 

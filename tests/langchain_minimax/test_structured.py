@@ -25,6 +25,8 @@ from tests.langchain_minimax._support import (
     invoke,
     run,
     run_stream,
+    system_text,
+    tool_schemas,
 )
 
 PROMPT = "Ann is 31 years old"
@@ -89,10 +91,13 @@ async def test_function_calling_is_the_default(emulator, route, schema, call):
     parsed = result[-1] if isinstance(result, list) else result
     _check_parsed(schema, parsed)
     (body,) = bodies(emulator)
-    assert [t["function"]["name"] for t in body["tools"]] == [_tool_name(schema)]
+    assert [t["name"] for t in tool_schemas(route, body)] == [_tool_name(schema)]
     assert "response_format" not in body
-    assert "tool_choice" not in body
-    assert f"You must call the tool `{_tool_name(schema)}` now." in body["messages"][0]["content"]
+    if route == "anthropic":  # the route takes a named tool_choice; the instruction stays too
+        assert body["tool_choice"] == {"type": "tool", "name": _tool_name(schema)}
+    else:
+        assert "tool_choice" not in body
+    assert f"You must call the tool `{_tool_name(schema)}` now." in system_text(route, body)
     assert not [key for key in body if "structured" in key or key.startswith("ls_")]
 
 
@@ -140,10 +145,9 @@ async def test_json_mode_asks_in_the_prompt_and_parses_the_answer(emulator, rout
     (body,) = bodies(emulator)
     assert "tools" not in body
     assert "response_format" not in body  # not enforced by MiniMax: asked for in the prompt
-    system = body["messages"][0]
-    assert system["role"] == "system"
-    assert "Reply with one JSON object and nothing else" in system["content"]
-    assert '"age"' in system["content"]  # the schema is part of the instruction
+    system = system_text(route, body)
+    assert "Reply with one JSON object and nothing else" in system
+    assert '"age"' in system  # the schema is part of the instruction
 
 
 @pytest.mark.parametrize("mode", MODES)

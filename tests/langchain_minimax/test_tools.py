@@ -28,6 +28,8 @@ from tests.langchain_minimax._support import (
     is_stream,
     run,
     run_stream,
+    system_text,
+    tool_schemas,
 )
 
 
@@ -102,13 +104,10 @@ async def test_parallel_tool_calls_false_keeps_one_call(emulator, route, call):
 
     assert [c["name"] for c in message.tool_calls] == ["get_weather"]
     (body,) = bodies(emulator)
-    assert "Call at most one tool per reply." in body["messages"][0]["content"]
+    assert "Call at most one tool per reply." in system_text(route, body)
     assert "parallel_tool_calls" not in body  # MiniMax has no such field
-
-
-def _system(body: dict[str, Any]) -> str:
-    first = body["messages"][0]
-    return first["content"] if first["role"] == "system" else ""
+    if route == "anthropic":  # the route's own switch is sent as well
+        assert body["tool_choice"] == {"type": "auto", "disable_parallel_tool_use": True}
 
 
 FORCED_ANY = [
@@ -132,8 +131,11 @@ async def test_tool_choice_auto_lets_the_model_choose(emulator, route, mode):
 
     assert [c["name"] for c in message.tool_calls] == ["get_weather"]
     (body,) = bodies(emulator)
-    assert "tool_choice" not in body
-    assert "must call" not in _system(body)
+    if route == "anthropic":  # the route's tool_choice object, "auto" its default anyway
+        assert body["tool_choice"] == {"type": "auto"}
+    else:
+        assert "tool_choice" not in body
+    assert "must call" not in system_text(route, body)
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -146,7 +148,8 @@ async def test_tool_choice_none_is_sent_and_no_tool_is_called(emulator, route, m
     assert message.tool_calls == []
     assert message.content == "Echo: What is the weather in Paris?"
     (body,) = bodies(emulator)
-    assert body["tool_choice"] == "none"
+    assert body["tool_choice"] == ({"type": "none"} if route == "anthropic" else "none")
+    assert "must call" not in system_text(route, body)
 
 
 def _forcing_cases(forms: list[Any]) -> list[Any]:
@@ -170,9 +173,13 @@ async def test_forcing_any_tool_is_asked_for_in_the_system_message(emulator, rou
 
     assert [c["name"] for c in message.tool_calls] == ["get_weather"]
     (body,) = bodies(emulator)
-    assert "tool_choice" not in body  # "required" is never sent: MiniMax ignores it
-    assert [m["role"] for m in body["messages"]] == ["system", "user"]
-    system = _system(body)
+    if route == "anthropic":  # the route's "any"; MiniMax is not known to enforce it either
+        assert body["tool_choice"] == {"type": "any"}
+        assert [m["role"] for m in body["messages"]] == ["user"]
+    else:
+        assert "tool_choice" not in body  # "required" is never sent: MiniMax ignores it
+        assert [m["role"] for m in body["messages"]] == ["system", "user"]
+    system = system_text(route, body)
     assert system.startswith("Be brief.")
     assert "You must call one of the provided tools (`get_weather`, `get_time`)" in system
 
@@ -187,8 +194,11 @@ async def test_forcing_a_named_tool_overrides_the_models_pick(emulator, route, c
 
     assert [c["name"] for c in message.tool_calls] == ["get_time"]
     (body,) = bodies(emulator)
-    assert "tool_choice" not in body
-    assert "You must call the tool `get_time` now." in _system(body)
+    if route == "anthropic":  # the route's named choice; the instruction is sent as well
+        assert body["tool_choice"] == {"type": "tool", "name": "get_time"}
+    else:
+        assert "tool_choice" not in body
+    assert "You must call the tool `get_time` now." in system_text(route, body)
 
 
 def _answered_history(tool_output: str) -> list[Any]:
@@ -214,7 +224,7 @@ async def test_forced_call_answered_in_text_with_json_is_recovered(emulator, rou
     assert recovered["args"] == {"city": "Lyon"}
     assert recovered["id"]
     assert message.response_metadata["tool_call_recovered"] is True
-    assert "must call the tool `get_weather`" in _system(bodies(emulator)[0])
+    assert "must call the tool `get_weather`" in system_text(route, bodies(emulator)[0])
 
 
 @pytest.mark.parametrize("call", CALLS)
@@ -321,9 +331,14 @@ async def test_tool_shapes_minimax_needs(emulator, route, mode):
     assert message.tool_calls[0]["name"] == "current_date"
     assert message.tool_calls[0]["args"] == {}
     (body,) = bodies(emulator)
-    functions = {t["function"]["name"]: t["function"] for t in body["tools"]}
+    functions = {t["name"]: t for t in tool_schemas(route, body)}  # checks the route's shape
+    assert list(functions) == ["current_date", "multiply", "lookup"]
     assert functions["current_date"]["parameters"] == {"type": "object", "properties": {}}
     assert set(functions["multiply"]["parameters"]["properties"]) == {"a", "b"}
     assert functions["lookup"]["parameters"]["properties"] == {"word": {"type": "string"}}
+    assert functions["lookup"]["description"] == "Look a word up."
     assert "strict" not in str(body["tools"])
-    assert all(t["type"] == "function" for t in body["tools"])
+    if route == "anthropic":
+        assert all(set(t) == {"name", "description", "input_schema"} for t in body["tools"])
+    else:
+        assert all(t["type"] == "function" for t in body["tools"])

@@ -42,6 +42,23 @@ async def test_usage_metadata_matches_what_the_server_reported(emulator, route, 
     usage = message.usage_metadata
     reported = server_view(tee.raw[0])["usage"]
     assert usage is not None
+    if route == "anthropic":
+        # input_tokens is the uncached part there: the total adds the cache reads and writes;
+        # output_tokens includes the thinking, which the route does not count apart
+        assert usage["input_tokens"] == (
+            reported["input_tokens"]
+            + reported["cache_read_input_tokens"]
+            + reported["cache_creation_input_tokens"]
+        )
+        assert usage["input_tokens"] > 0
+        assert usage["output_tokens"] == reported["output_tokens"] > 0
+        assert usage["total_tokens"] == usage["input_tokens"] + usage["output_tokens"]
+        assert usage["input_token_details"] == {
+            "cache_read": reported["cache_read_input_tokens"],
+            "cache_creation": reported["cache_creation_input_tokens"],
+        }
+        assert "reasoning" not in usage.get("output_token_details", {})  # none invented
+        return
     assert usage["input_tokens"] == reported["prompt_tokens"] > 0
     assert usage["output_tokens"] == reported["completion_tokens"] > 0
     assert usage["total_tokens"] == usage["input_tokens"] + usage["output_tokens"]
@@ -64,8 +81,14 @@ async def test_a_repeated_long_prompt_reports_cache_reads(emulator, route, call)
     assert second is not None
     assert first.get("input_token_details", {}).get("cache_read", 0) == 0
     cached = second["input_token_details"]["cache_read"]
-    reported = server_view(tee.raw[1])["usage"]["prompt_tokens_details"]["cached_tokens"]
-    assert cached == reported
+    sent = server_view(tee.raw[1])["usage"]
+    if route == "anthropic":  # cache_read_input_tokens; input_tokens there is the uncached rest
+        written = sent["cache_creation_input_tokens"]
+        assert cached == sent["cache_read_input_tokens"]
+        assert second["input_token_details"]["cache_creation"] == written
+        assert second["input_tokens"] == sent["input_tokens"] + cached + written
+    else:
+        assert cached == sent["prompt_tokens_details"]["cached_tokens"]
     assert 512 <= cached <= second["input_tokens"]
     assert second["input_tokens"] == first["input_tokens"]
 
@@ -79,7 +102,14 @@ async def test_exactly_one_streamed_chunk_carries_usage(emulator, route, mode):
     with_usage = [c for c in chunks if c.usage_metadata]
     assert len(with_usage) == 1
     assert aggregate(chunks).usage_metadata == with_usage[0].usage_metadata
-    assert bodies(emulator)[0]["stream_options"] == {"include_usage": True}
+    if route == "anthropic":  # usage comes in message_start and again in message_delta
+        assert "stream_options" not in bodies(emulator)[0]  # the route has no such field
+        usage = with_usage[0].usage_metadata
+        assert usage is not None
+        assert usage["input_tokens"] > 0
+        assert usage["output_tokens"] > 1  # message_delta's final count, not message_start's 1
+    else:
+        assert bodies(emulator)[0]["stream_options"] == {"include_usage": True}
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -93,6 +123,9 @@ async def test_stream_usage_false_sends_no_stream_options(emulator, route, mode)
     with_usage = [c for c in chunks if c.usage_metadata]
     if route == "native":  # the native summary object carries usage regardless
         assert len(with_usage) <= 1
+    elif route == "anthropic":  # usage is part of the route's stream events, asked or not
+        assert len(with_usage) == 1
+        assert aggregate(chunks).usage_metadata == with_usage[0].usage_metadata
     else:
         assert with_usage == []
     assert aggregate(chunks).content == f"Echo: {PROMPT}"
@@ -124,6 +157,7 @@ OVERRIDE = {
     "openai": "MiniMax-M2.5-highspeed",
     "native": "MiniMax-M3",
     "dashscope": "MiniMax/MiniMax-M2.1",
+    "anthropic": "MiniMax-M2.7-highspeed",
 }
 
 
@@ -163,8 +197,10 @@ async def test_an_answer_lost_to_reasoning_is_flagged(emulator, route, trigger, 
     assert message.response_metadata["empty_answer"] is True
     assert message.response_metadata["finish_reason"] == "length"
     if "max_tokens" in trigger:
-        field = "max_tokens" if route == "dashscope" else "max_completion_tokens"
+        field = "max_tokens" if route in ("dashscope", "anthropic") else "max_completion_tokens"
         assert bodies(emulator)[0][field] == 8
+        other = "max_completion_tokens" if field == "max_tokens" else "max_tokens"
+        assert other not in bodies(emulator)[0]
 
 
 @pytest.mark.parametrize("call", CALLS)

@@ -1,7 +1,7 @@
 """Wire builders for the Anthropic-compatible route (``POST {host}/anthropic/v1/messages``).
 
-Shapes as MiniMax sends them (``docs/protocol-notes.md`` §6, ``/work/shared/minimax-api.md``
-§6.3-6.5; the recorded documents under ``/work/shared/captures/anthropic-messages-*``): a whole
+Shapes as MiniMax sends them (``docs/protocol-notes.md`` §6, and MiniMax's recorded Anthropic-route
+replies, whose shapes are reproduced here): a whole
 Messages document with ``thinking`` (64-hex ``signature``) / ``text`` / ``tool_use`` blocks and a
 ``base_resp``, and Anthropic SSE with ``event:`` lines — ``message_start`` (usage with the cache
 fields) → ``ping`` → per block ``content_block_start`` / deltas (``thinking_delta`` ×N, one

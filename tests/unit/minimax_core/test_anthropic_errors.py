@@ -1,7 +1,7 @@
 """The Anthropic-compatible route's failures, over a fake transport, sync and async: the route's
 error envelope ``{"type":"error","error":{"type","message"},"request_id"}`` on an HTTP error
 status, MiniMax's ``base_resp`` on an HTTP 200, a JSON error answering a stream request, and
-``event: error`` inside a stream (``docs/protocol-notes.md`` §8.2, ``minimax-api.md`` §6.5).
+``event: error`` inside a stream (``docs/protocol-notes.md`` §6, §8.2).
 """
 
 from __future__ import annotations
