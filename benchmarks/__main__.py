@@ -64,6 +64,9 @@ QUICK: dict[str, Any] = {
         "openai_like",
         "chat_minimax",
         "li_minimax",
+        "chat_anthropic",
+        "chat_minimax_anthropic",
+        "li_minimax_anthropic",
     ],
     "import_runs": 2,
     "memory_chunks": 2_000,
@@ -151,7 +154,7 @@ def run_memory(cfg: dict[str, Any], server: str) -> dict[str, Any]:
     return {"clients": out}
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument(
         "--quick",
@@ -178,6 +181,11 @@ def main(argv: list[str] | None = None) -> int:
         help="directory for latest.md/latest.json (default: benchmarks/results "
         "for a full run of all sections, nowhere for --quick or --only)",
     )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
     args = parser.parse_args(argv)
     cfg = QUICK if args.quick else FULL
     sections = [s.strip() for s in args.only.split(",") if s.strip()]
@@ -197,55 +205,12 @@ def main(argv: list[str] | None = None) -> int:
     if extras and not sections:
         return _run_features(out_dir)
 
-    results: dict[str, Any] = {
-        "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "quick": args.quick,
-        "machine": machine.describe(),
-        "config": dict(cfg),
-        "server_description": (
-            "the replay server (the emulator's recorded bytes, benchmarks/replay_server.py)"
-            if args.server == "replay"
-            else "the emulator directly"
-        ),
-        "sections": {},
-        "foreign_cpu_s": {},
-        "section_seconds": {},
-    }
+    results = _new_results(args.quick, cfg, args.server)
     imports.compile_project()  # our packages are editable installs: precompile (see imports.py)
-    keys = list(SPECS)
     for section in [s for s in SECTIONS if s in sections]:
         _log(f"section {section}")
         cpu, start = ForeignCpu(), time.perf_counter()
-        data: Any
-        if section == "calibration":
-            data = calibration.measure_servers(
-                cfg["calibration_rounds"],
-                cfg["calibration_calls"],
-                f"chunks={cfg['stream_content']}; reasoning_chunks={cfg['stream_reasoning']}",
-            )
-        elif section == "latency":
-            with _server(args.server, None) as url:
-                data = latency.measure_latency(
-                    url, keys, cfg["latency_rounds"], cfg["latency_block"], cfg["latency_warmup"]
-                )
-        elif section == "streaming":
-            shaping = f"chunks={cfg['stream_content']}; reasoning_chunks={cfg['stream_reasoning']}"
-            with _server(args.server, shaping) as url:
-                data = latency.measure_streaming(
-                    url,
-                    keys,
-                    cfg["stream_rounds"],
-                    cfg["stream_warmup"],
-                    cfg["stream_reasoning"],
-                    cfg["stream_content"],
-                )
-        elif section == "burst":
-            data = run_burst(cfg)
-        elif section == "imports":
-            data = imports.measure_imports(cfg["import_runs"])
-        else:
-            data = run_memory(cfg, args.server)
-        results["sections"][section] = data
+        results["sections"][section] = _run_section(section, cfg, args.server)
         results["section_seconds"][section] = round(time.perf_counter() - start, 1)
         results["foreign_cpu_s"][section] = cpu.lap()
 
@@ -253,13 +218,64 @@ def main(argv: list[str] | None = None) -> int:
     markdown = report.render(results)
     print(markdown)
     if out_dir is not None:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        (out_dir / "latest.md").write_text(markdown + "\n", encoding="utf-8")
-        (out_dir / "latest.json").write_text(
-            json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
-        )
-        _log(f"wrote {out_dir / 'latest.md'} and {out_dir / 'latest.json'}")
+        _write(out_dir, markdown, results)
     return _run_features(out_dir) if extras else 0
+
+
+def _new_results(quick: bool, cfg: dict[str, Any], server: str) -> dict[str, Any]:
+    return {
+        "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "quick": quick,
+        "machine": machine.describe(),
+        "config": dict(cfg),
+        "server_description": (
+            "the replay server (the emulator's recorded bytes, benchmarks/replay_server.py)"
+            if server == "replay"
+            else "the emulator directly"
+        ),
+        "sections": {},
+        "foreign_cpu_s": {},
+        "section_seconds": {},
+    }
+
+
+def _run_section(section: str, cfg: dict[str, Any], server: str) -> Any:
+    """One measured section's data (see the module docstring for the order)."""
+    keys = list(SPECS)
+    shaping = f"chunks={cfg['stream_content']}; reasoning_chunks={cfg['stream_reasoning']}"
+    if section == "calibration":
+        return calibration.measure_servers(
+            cfg["calibration_rounds"], cfg["calibration_calls"], shaping
+        )
+    if section == "latency":
+        with _server(server, None) as url:
+            return latency.measure_latency(
+                url, keys, cfg["latency_rounds"], cfg["latency_block"], cfg["latency_warmup"]
+            )
+    if section == "streaming":
+        with _server(server, shaping) as url:
+            return latency.measure_streaming(
+                url,
+                keys,
+                cfg["stream_rounds"],
+                cfg["stream_warmup"],
+                cfg["stream_reasoning"],
+                cfg["stream_content"],
+            )
+    if section == "burst":
+        return run_burst(cfg)
+    if section == "imports":
+        return imports.measure_imports(cfg["import_runs"])
+    return run_memory(cfg, server)
+
+
+def _write(out_dir: Path, markdown: str, results: dict[str, Any]) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "latest.md").write_text(markdown + "\n", encoding="utf-8")
+    (out_dir / "latest.json").write_text(
+        json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    _log(f"wrote {out_dir / 'latest.md'} and {out_dir / 'latest.json'}")
 
 
 def _run_features(out_dir: Path | None) -> int:

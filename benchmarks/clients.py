@@ -7,7 +7,11 @@ check that the client really did the work). Async calls (``acall``) are built in
 event loop.
 
 Same prompt, model and key for all; every client keeps its defaults (retries, timeouts, pools),
-except where a base URL must point it at the local server.
+except where a base URL must point it at the local server, and where a default budget would cut
+the answer short (``max_tokens`` of the community class and of the Anthropic-route peers).
+
+A peer that cannot be built here (not installable with the locked versions) raises
+:class:`Unavailable` with the reason; the sections record it and the report prints it.
 """
 
 from __future__ import annotations
@@ -25,6 +29,9 @@ API_KEY = "bench-key"
 GROUP_ID = "bench-group"
 EXPECTED_ANSWER = f"Echo: {PROMPT}"
 RAW_HEADERS = {"Authorization": f"Bearer {API_KEY}"}
+# What the Anthropic-route peers send as max_tokens: what ChatMiniMax(api="anthropic") sends for
+# this model (its recommended budget). ChatAnthropic's default (4096) cuts the streamed answer.
+ANTHROPIC_MAX_TOKENS = 65_536
 # What raw httpx sends: the body ChatMiniMax sends (reasoning split off, usage on the stream).
 RAW_BODY: dict[str, Any] = {"model": MODEL, "messages": [{"role": "user", "content": PROMPT}]}
 RAW_STREAM_BODY: dict[str, Any] = {
@@ -43,23 +50,93 @@ class Spec:
     label: str
     framework: str  # "raw" | "langchain" | "llama-index"
     role: str  # "limit" | "floor" | "peer" | "ours"
+    route: str = "openai"  # the MiniMax route it speaks: "openai" | "native" | "anthropic" | ""
+    #: items a stream may yield beyond its chunks: usage / final items, and on the Anthropic
+    #: route the block bookkeeping (a thinking block's start and its signature)
+    extra_items: int = 3
 
 
 SPECS: dict[str, Spec] = {
     s.key: s
     for s in [
         Spec("raw_httpx", "raw httpx (the limit)", "raw", "limit"),
-        Spec("lc_floor", "LangChain floor (trivial BaseChatModel)", "langchain", "floor"),
+        Spec("lc_floor", "LangChain floor (trivial BaseChatModel)", "langchain", "floor", ""),
         Spec("chat_openai", "ChatOpenAI(base_url=…/v1)", "langchain", "peer"),
-        Spec("community", "community MiniMaxChat (native route)", "langchain", "peer"),
+        Spec("community", "community MiniMaxChat (native route)", "langchain", "peer", "native"),
         Spec("chat_minimax", "ChatMiniMax (ours)", "langchain", "ours"),
-        Spec("chat_minimax_native", "ChatMiniMax (ours, api='native')", "langchain", "ours"),
-        Spec("li_floor", "LlamaIndex floor (trivial CustomLLM)", "llama-index", "floor"),
+        Spec(
+            "chat_minimax_native", "ChatMiniMax (ours, api='native')", "langchain", "ours", "native"
+        ),
+        Spec(
+            "chat_anthropic",
+            "ChatAnthropic(base_url=…/anthropic)",
+            "langchain",
+            "peer",
+            "anthropic",
+            extra_items=6,
+        ),
+        Spec(
+            "chat_minimax_anthropic",
+            "ChatMiniMax (ours, api='anthropic')",
+            "langchain",
+            "ours",
+            "anthropic",
+            extra_items=6,
+        ),
+        Spec("li_floor", "LlamaIndex floor (trivial CustomLLM)", "llama-index", "floor", ""),
         Spec("openai_like", "OpenAILike(api_base=…/v1)", "llama-index", "peer"),
         Spec("li_minimax_peer", "llama-index-llms-minimax MiniMax", "llama-index", "peer"),
         Spec("li_minimax", "llama_index_minimax.MiniMax (ours)", "llama-index", "ours"),
+        Spec(
+            "li_anthropic",
+            "LlamaIndex Anthropic(base_url=…/anthropic)",
+            "llama-index",
+            "peer",
+            "anthropic",
+            extra_items=6,
+        ),
+        Spec(
+            "li_minimax_anthropic",
+            "llama_index_minimax.MiniMax (ours, api='anthropic')",
+            "llama-index",
+            "ours",
+            "anthropic",
+            extra_items=6,
+        ),
     ]
 }
+#: The row each client's "× peer" ratio is against: the framework's usual route
+#: (ChatOpenAI / OpenAILike), except ours on the Anthropic route, compared with the same
+#: framework's Anthropic client on the same route.
+PEER_OF = {"langchain": "chat_openai", "llama-index": "openai_like"}
+ANTHROPIC_PEER_OF = {"langchain": "chat_anthropic", "llama-index": "li_anthropic"}
+#: Our client on the OpenAI route, for each of ours on the Anthropic route (issue 15's target).
+OPENAI_ROUTE_OF = {"chat_minimax_anthropic": "chat_minimax", "li_minimax_anthropic": "li_minimax"}
+#: Why a peer cannot be measured here (printed in the report when it is missing).
+UNAVAILABLE_WHY = {
+    "li_anthropic": (
+        "llama-index-llms-anthropic is not in the bench group: every release needs "
+        "anthropic[bedrock,vertex], whose botocore caps python-dateutil < 3, and the lock has "
+        "python-dateutil 4.0.0 (3.0.0 on Python 3.10), so adding it would downgrade a locked "
+        "version. Tried outside the lock (0.12.3), it also rejects MiniMax model names: every "
+        "chat call raises ValueError('Unknown model: MiniMax-M2.7 …') from "
+        "anthropic_modelname_to_contextsize."
+    ),
+}
+
+
+class Unavailable(Exception):
+    """A peer that cannot be built or run here; the message says why."""
+
+
+def peer_of(key: str) -> str | None:
+    """The key of the row ``key``'s "× peer" ratio is against (None: no ratio)."""
+    spec = SPECS[key]
+    if spec.role == "limit":
+        return None
+    table = ANTHROPIC_PEER_OF if spec.route == "anthropic" and spec.role == "ours" else PEER_OF
+    peer = table.get(spec.framework)
+    return None if peer == key else peer
 
 
 class Client:
@@ -179,11 +256,14 @@ def build(key: str, url: str, stream_parts: int = 0) -> Client:
         from benchmarks.floors import stream_parts as parts
 
         return _llama_index(FloorLLM(answer=EXPECTED_ANSWER, parts=parts(stream_parts)))
-    return (
-        _langchain(_lc_model(key, url))
-        if SPECS[key].framework == "langchain"
-        else (_llama_index(_li_model(key, url)))
-    )
+    spec = SPECS[key]
+    try:
+        model = _lc_model(key, url) if spec.framework == "langchain" else _li_model(key, url)
+    except ImportError as exc:
+        if spec.role != "peer":
+            raise
+        raise Unavailable(UNAVAILABLE_WHY.get(key, f"not installed: {exc}")) from exc
+    return _langchain(model) if spec.framework == "langchain" else _llama_index(model)
 
 
 def _lc_model(key: str, url: str, **extra: Any) -> Any:
@@ -205,10 +285,20 @@ def _lc_model(key: str, url: str, **extra: Any) -> Any:
             base_url=url + "/v1/text/chatcompletion_v2",
             **extra,
         )
-    if key in ("chat_minimax", "chat_minimax_native"):
+    if key == "chat_anthropic":
+        from langchain_anthropic import ChatAnthropic
+
+        return ChatAnthropic(
+            model=MODEL,
+            api_key=API_KEY,
+            base_url=url + "/anthropic",
+            max_tokens=ANTHROPIC_MAX_TOKENS,
+            **extra,
+        )
+    if key in ("chat_minimax", "chat_minimax_native", "chat_minimax_anthropic"):
         from langchain_minimax import ChatMiniMax
 
-        api = "native" if key == "chat_minimax_native" else "openai"
+        api = SPECS[key].route
         return ChatMiniMax(model=MODEL, api_key=API_KEY, base_url=url, api=api, **extra)
     raise KeyError(key)
 
@@ -224,10 +314,21 @@ def _li_model(key: str, url: str, **extra: Any) -> Any:
         from llama_index.llms.minimax import MiniMax as PeerMiniMax
 
         return PeerMiniMax(model=MODEL, api_key=API_KEY, api_base=url + "/v1", **extra)
-    if key == "li_minimax":
+    if key == "li_anthropic":
+        from llama_index.llms.anthropic import Anthropic
+
+        return Anthropic(
+            model=MODEL,
+            api_key=API_KEY,
+            base_url=url + "/anthropic",
+            max_tokens=ANTHROPIC_MAX_TOKENS,
+            **extra,
+        )
+    if key in ("li_minimax", "li_minimax_anthropic"):
         from llama_index_minimax import MiniMax
 
-        return MiniMax(model=MODEL, api_key=API_KEY, base_url=url, **extra)
+        api = SPECS[key].route
+        return MiniMax(model=MODEL, api_key=API_KEY, base_url=url, api=api, **extra)
     raise KeyError(key)
 
 
@@ -242,6 +343,9 @@ ASYNC_KEYS = (
     "openai_like",
     "chat_minimax",
     "li_minimax",
+    "chat_anthropic",
+    "chat_minimax_anthropic",
+    "li_minimax_anthropic",
 )
 ASYNC_LABELS = {
     "lc_floor": "LangChain floor: trivial ainvoke sleeping 50 ms, no I/O",
@@ -252,6 +356,9 @@ ASYNC_LABELS = {
     "openai_like": "OpenAILike.achat",
     "chat_minimax": "ChatMiniMax.ainvoke (ours)",
     "li_minimax": "llama_index_minimax.MiniMax.achat (ours)",
+    "chat_anthropic": "ChatAnthropic.ainvoke (base_url=…/anthropic)",
+    "chat_minimax_anthropic": "ChatMiniMax(api='anthropic').ainvoke (ours)",
+    "li_minimax_anthropic": "llama_index_minimax.MiniMax(api='anthropic').achat (ours)",
 }
 
 

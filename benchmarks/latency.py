@@ -9,18 +9,24 @@ order rotated round by round, so drift (thermal, a neighbour's CPU, the server's
 everyone alike. ``gc.freeze()`` after setup moves the objects of all the imported frameworks out of
 the collector's view, so a full collection triggered by one client is not slowed down by the other
 clients' modules (each client would run alone in a real program).
+
+A peer that cannot be built here (:class:`clients.Unavailable`) or whose first call raises is left
+out and listed under ``unavailable`` with the reason; a wrong answer or an incomplete stream, or
+any failure of ours, stops the run.
 """
 
 from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from benchmarks import clients
 from benchmarks.servers import replay_stats
 from benchmarks.stats import median, quantile, rotated
+
+T = TypeVar("T")
 
 
 def _stats_or_none(url: str) -> dict[str, int] | None:
@@ -30,16 +36,46 @@ def _stats_or_none(url: str) -> dict[str, int] | None:
         return None
 
 
+def _build_checked(
+    keys: Sequence[str], url: str, stream_parts: int, check: Callable[[str, clients.Client], T]
+) -> tuple[dict[str, clients.Client], dict[str, T], dict[str, str]]:
+    """Build every client and run ``check`` once on each: the built clients, the checks' results
+    and, for peers that cannot be built or whose check call raised, the reason."""
+    built: dict[str, clients.Client] = {}
+    checks: dict[str, T] = {}
+    unavailable: dict[str, str] = {}
+    for key in keys:
+        try:
+            client = clients.build(key, url, stream_parts=stream_parts)
+        except clients.Unavailable as exc:
+            unavailable[key] = str(exc)
+            continue
+        try:
+            checks[key] = check(key, client)
+        except AssertionError:
+            raise  # a wrong answer or an incomplete stream: never hidden
+        except Exception as exc:
+            if clients.SPECS[key].role != "peer":
+                raise
+            client.close()
+            unavailable[key] = f"its first call raised {type(exc).__name__}: {str(exc)[:300]}"
+            continue
+        built[key] = client
+    return built, checks, unavailable
+
+
+def _check_answer(key: str, client: clients.Client) -> str:
+    text = client.call()
+    if clients.EXPECTED_ANSWER not in text:
+        raise AssertionError(f"{key}: unexpected answer {text[:200]!r}")
+    return text[-60:]
+
+
 def measure_latency(
     url: str, keys: Sequence[str], rounds: int, block: int, warmup: int
 ) -> dict[str, Any]:
-    built = {key: clients.build(key, url) for key in keys}
-    checks: dict[str, str] = {}
-    for key, client in built.items():
-        text = client.call()
-        if clients.EXPECTED_ANSWER not in text:
-            raise AssertionError(f"{key}: unexpected answer {text[:200]!r}")
-        checks[key] = text[-60:]
+    built, checks, unavailable = _build_checked(keys, url, 0, _check_answer)
+    keys = list(built)
     for _ in range(warmup):
         for client in built.values():
             client.call()
@@ -71,7 +107,11 @@ def measure_latency(
         }
         for key, values in samples.items()
     }
-    return {"clients": results, "replay": _replay_delta(before, after)}
+    return {
+        "clients": results,
+        "replay": _replay_delta(before, after),
+        "unavailable": unavailable,
+    }
 
 
 def _replay_delta(
@@ -90,18 +130,21 @@ def measure_streaming(
 ) -> dict[str, Any]:
     """Chunks/s over streams of ``reasoning`` + ``content`` chunks (floors: as many parts)."""
     expected = reasoning + content
-    built = {key: clients.build(key, url, stream_parts=expected) for key in keys}
-    counts: dict[str, int] = {}
-    for key, client in built.items():
+
+    def check(key: str, client: clients.Client) -> int:
         count, text = client.stream_text()
         last_part = f"part {expected - 1 if key.endswith('floor') else content - 1}: "
         # every client yields one item per chunk, plus at most a few bookkeeping items
-        if not expected <= count <= expected + 3 or last_part not in text:
+        most = expected + clients.SPECS[key].extra_items
+        if not expected <= count <= most or last_part not in text:
             raise AssertionError(
-                f"{key}: yielded {count} items (expected {expected}..{expected + 3}); "
+                f"{key}: yielded {count} items (expected {expected}..{most}); "
                 f"last part present: {last_part in text}; tail {text[-120:]!r}"
             )
-        counts[key] = count
+        return count
+
+    built, counts, unavailable = _build_checked(keys, url, expected, check)
+    keys = list(built)
     for _ in range(warmup):
         for client in built.values():
             client.stream()
@@ -136,4 +179,8 @@ def measure_streaming(
         }
         for key in keys
     }
-    return {"clients": results, "replay": _replay_delta(before, after)}
+    return {
+        "clients": results,
+        "replay": _replay_delta(before, after),
+        "unavailable": unavailable,
+    }

@@ -9,11 +9,16 @@ alike, pulling every ratio towards 1. For streams it re-generates and re-seriali
 events per request. This server asks the emulator once per distinct request (the first call of each
 client, made during warm-up) and afterwards replays the recorded response byte for byte: the same
 status line, headers, chunked framing, SSE events (``reasoning_content`` + ``reasoning_details``
-chunks, content chunks, ``finish_reason``, the usage chunk, ``[DONE]``) and native-route summary
-object. Only the server's cost changes, so what is left to measure is the client.
+chunks, content chunks, ``finish_reason``, the usage chunk, ``[DONE]``), native-route summary
+object and, on the Anthropic route (``/anthropic/v1/messages``), the ``event:``/``data:`` grammar
+(``message_start`` … ``message_stop``). Only the server's cost changes, so what is left to measure
+is the client.
 
 Requests are matched on method, path (with query), the ``X-Emulator`` header and the exact body
 bytes, so every client gets the answer to *its own* request (e.g. ``reasoning_split`` or not).
+On a miss the credentials and content headers are forwarded (``Authorization``, and the
+Anthropic route's ``x-api-key`` / ``anthropic-version`` / ``anthropic-beta``), so the recorded
+answer is the one the emulator gives that client.
 ``GET /_replay/stats`` reports hits and misses; the benchmark checks that measured calls are hits.
 
 Run: ``python -m benchmarks.replay_server --upstream http://127.0.0.1:PORT [--port 0]``; the first
@@ -34,6 +39,15 @@ from urllib.parse import urlsplit
 import httptools
 
 _DROP_HEADERS = (b"connection:", b"keep-alive:")
+_FORWARD_HEADERS = (
+    b"authorization",
+    b"content-type",
+    b"x-emulator",
+    b"accept",
+    b"x-api-key",
+    b"anthropic-version",
+    b"anthropic-beta",
+)
 
 
 def fetch_raw(
@@ -92,9 +106,7 @@ class Replay:
             return cached
         self.misses += 1
         forward = [
-            name + b": " + value
-            for name, value in headers.items()
-            if name in (b"authorization", b"content-type", b"x-emulator", b"accept")
+            name + b": " + value for name, value in headers.items() if name in _FORWARD_HEADERS
         ]
         response = fetch_raw(self.upstream, method, path, forward, body)
         self.cache[key] = response

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from benchmarks.clients import SPECS
+from benchmarks.clients import OPENAI_ROUTE_OF, SPECS
 from benchmarks.report_sections import (
     IDEAL_S,
     PEER_OF,
@@ -27,25 +27,36 @@ __all__ = ["IDEAL_S", "PEER_OF", "render", "targets"]
 
 # -- targets --------------------------------------------------------------------------------
 
+Target = dict[str, Any]
 
-def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every target of issue #7 with its measured value, verdict and the best value the
+
+def _target(name: str, value: str, ok: bool | None, threshold: str, bound: str) -> Target:
+    return {
+        "target": name,
+        "measured": value,
+        "ok": ok,
+        "threshold": threshold,
+        "best_possible": bound,
+    }
+
+
+def targets(results: dict[str, Any]) -> list[Target]:
+    """Every target of issues #7 and #15 with its measured value, verdict and the best value the
     framework's own floor allows (so an impossible target shows as such)."""
-    out: list[dict[str, Any]] = []
+    return [
+        *_latency_targets(results),
+        *_streaming_targets(results),
+        *_route_targets(results),
+        *_burst_targets(results),
+        *_import_targets(results),
+        *_memory_targets(results),
+    ]
+
+
+def _latency_targets(results: dict[str, Any]) -> list[Target]:
     lat = _get(results, "sections", "latency", "clients") or {}
     med = {k: v["median_ms"] for k, v in lat.items()}
-
-    def add(name: str, value: str, ok: bool | None, target: str, bound: str) -> None:
-        out.append(
-            {
-                "target": name,
-                "measured": value,
-                "ok": ok,
-                "threshold": target,
-                "best_possible": bound,
-            }
-        )
-
+    out = []
     for ours, peer, floor, label in (
         (
             "chat_minimax",
@@ -66,16 +77,22 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             med.get(peer),
         )
         if r is not None:
-            add(
-                label,
-                f"{r:.2f}×",
-                r <= 0.70,
-                "≤ 0.70×",
-                f"{_fmt(bound)}× (framework floor + raw httpx)",
+            out.append(
+                _target(
+                    label,
+                    f"{r:.2f}×",
+                    r <= 0.70,
+                    "≤ 0.70×",
+                    f"{_fmt(bound)}× (framework floor + raw httpx)",
+                )
             )
+    return out
 
+
+def _streaming_targets(results: dict[str, Any]) -> list[Target]:
     st = _get(results, "sections", "streaming", "clients") or {}
     rate = {k: v["median_chunks_per_s"] for k, v in st.items()}
+    out = []
     for ours, peer, floor, label in (
         ("chat_minimax", "chat_openai", "lc_floor", "Streaming chunks/s: ChatMiniMax / ChatOpenAI"),
         (
@@ -92,17 +109,47 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             else None
         )
         if r is not None:
-            add(
-                label,
-                f"{r:.2f}×",
-                r >= 2.0,
-                "≥ 2×",
-                f"{_fmt(_ratio(combined, rate.get(peer)))}× "
-                "(framework floor + raw httpx per chunk)",
+            out.append(
+                _target(
+                    label,
+                    f"{r:.2f}×",
+                    r >= 2.0,
+                    "≥ 2×",
+                    f"{_fmt(_ratio(combined, rate.get(peer)))}× "
+                    "(framework floor + raw httpx per chunk)",
+                )
             )
+    return out
 
+
+def _route_targets(results: dict[str, Any]) -> list[Target]:
+    """Issue #15: our streaming on the Anthropic route within 10 % of our OpenAI route's."""
+    st = _get(results, "sections", "streaming", "clients") or {}
+    rate = {k: v["median_chunks_per_s"] for k, v in st.items()}
+    out = []
+    for anthropic, label in (
+        ("chat_minimax_anthropic", "ChatMiniMax(api='anthropic') / ChatMiniMax(api='openai')"),
+        ("li_minimax_anthropic", "MiniMax(api='anthropic') / MiniMax(api='openai') (LlamaIndex)"),
+    ):
+        openai = OPENAI_ROUTE_OF[anthropic]
+        r = _ratio(rate.get(anthropic), rate.get(openai))
+        if r is not None:
+            out.append(
+                _target(
+                    f"Streaming chunks/s: {label}",
+                    f"{r:.2f}× ({rate[anthropic]:,.0f} vs {rate[openai]:,.0f} chunks/s)",
+                    r >= 0.90,
+                    "≥ 0.90×",
+                    "– (two routes of the same client, same run)",
+                )
+            )
+    return out
+
+
+def _burst_targets(results: dict[str, Any]) -> list[Target]:
     burst = _get(results, "sections", "burst", "clients") or {}
     capacity = _get(burst, "raw_asyncio", "warm_s")
+    out = []
     for ours, floor, label in (
         ("chat_minimax", "lc_floor", "ChatMiniMax.ainvoke"),
         ("li_minimax", "li_floor", "MiniMax.achat (LlamaIndex)"),
@@ -115,18 +162,25 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
                 and b["cold_s"] <= 2.0
                 and b["warm_s"] <= 0.8
             )
-            add(
-                f"500 concurrent calls × 50 ms: {label}",
-                f"cold {b['cold_s']:.2f} s ({b['cold_s'] / IDEAL_S:.0f}×), "
-                f"warm {b['warm_s']:.2f} s ({b['warm_s'] / IDEAL_S:.0f}×), {b['errors']} errors",
-                ok,
-                "0 errors, cold ≤ 2 s (40×), warm ≤ 0.8 s (16×)",
-                f"warm {_fmt(capacity)} s (server capacity, raw asyncio); "
-                f"{_fmt(_get(burst, floor, 'warm_s'))} s (framework floor, no I/O)",
+            out.append(
+                _target(
+                    f"500 concurrent calls × 50 ms: {label}",
+                    f"cold {b['cold_s']:.2f} s ({b['cold_s'] / IDEAL_S:.0f}×), "
+                    f"warm {b['warm_s']:.2f} s ({b['warm_s'] / IDEAL_S:.0f}×), "
+                    f"{b['errors']} errors",
+                    ok,
+                    "0 errors, cold ≤ 2 s (40×), warm ≤ 0.8 s (16×)",
+                    f"warm {_fmt(capacity)} s (server capacity, raw asyncio); "
+                    f"{_fmt(_get(burst, floor, 'warm_s'))} s (framework floor, no I/O)",
+                )
             )
+    return out
 
+
+def _import_targets(results: dict[str, Any]) -> list[Target]:
     imp = _get(results, "sections", "imports") or {}
     ims = {k: v["median_ms"] for k, v in imp.items()}
+    out = []
     for ours, peer, floor, limit, label in (
         (
             "langchain_minimax",
@@ -145,43 +199,51 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     ):
         r = _ratio(ims.get(ours), ims.get(peer))
         if r is not None:
-            add(
-                label,
-                f"{r:.2f}× ({ims[ours]:.0f} ms vs {ims[peer]:.0f} ms)",
-                r <= limit,
-                f"≤ {limit}×",
-                f"{_fmt(_ratio(ims.get(floor), ims.get(peer)))}× (framework floor)",
+            out.append(
+                _target(
+                    label,
+                    f"{r:.2f}× ({ims[ours]:.0f} ms vs {ims[peer]:.0f} ms)",
+                    r <= limit,
+                    f"≤ {limit}×",
+                    f"{_fmt(_ratio(ims.get(floor), ims.get(peer)))}× (framework floor)",
+                )
             )
     if "minimax_core" in ims:
-        add(
-            "import minimax_core",
-            f"{ims['minimax_core']:.0f} ms",
-            ims["minimax_core"] < 150,
-            "< 150 ms",
-            f"{_fmt(ims.get('httpx + pydantic'), '.0f')} ms (httpx + pydantic)",
+        out.append(
+            _target(
+                "import minimax_core",
+                f"{ims['minimax_core']:.0f} ms",
+                ims["minimax_core"] < 150,
+                "< 150 ms",
+                f"{_fmt(ims.get('httpx + pydantic'), '.0f')} ms (httpx + pydantic)",
+            )
         )
+    return out
 
+
+def _memory_targets(results: dict[str, Any]) -> list[Target]:
     mem = _get(results, "sections", "memory", "clients") or {}
+    out = []
     for ours, floor, peer, label in (
         ("chat_minimax", "lc_floor", "chat_openai", "ChatMiniMax.stream"),
         ("li_minimax", "li_floor", "openai_like", "MiniMax.stream_chat (LlamaIndex)"),
     ):
-        if ours in mem and floor in mem:
-            beyond = (
-                mem[ours]["tracemalloc_peak_bytes"] - mem[floor]["tracemalloc_peak_bytes"]
-            ) / 1e6
-            peer_beyond = (
-                (mem[peer]["tracemalloc_peak_bytes"] - mem[floor]["tracemalloc_peak_bytes"]) / 1e6
-                if peer in mem
-                else None
-            )
-            add(
+        if ours not in mem or floor not in mem:
+            continue
+        floor_peak = mem[floor]["tracemalloc_peak_bytes"]
+        beyond = (mem[ours]["tracemalloc_peak_bytes"] - floor_peak) / 1e6
+        peer_beyond = (
+            (mem[peer]["tracemalloc_peak_bytes"] - floor_peak) / 1e6 if peer in mem else None
+        )
+        out.append(
+            _target(
                 f"Memory, {mem[ours]['chunks']:,} chunks: {label} beyond the framework floor",
                 f"{beyond:+.1f} MB (peer {SPECS[peer].label}: {_fmt(peer_beyond, '+.1f')} MB)",
                 None,
                 "report (no numeric target)",
-                f"{mem[floor]['tracemalloc_peak_bytes'] / 1e6:.1f} MB is the floor itself",
+                f"{floor_peak / 1e6:.1f} MB is the floor itself",
             )
+        )
     return out
 
 
@@ -203,7 +265,7 @@ def render(results: dict[str, Any]) -> str:
         "Methodology: [benchmarks/README.md](../README.md). Every section ran in one invocation, "
         "clients interleaved round by round against the same local server (a separate process).",
         "",
-        "## Targets (issue #7)",
+        "## Targets (issues #7 and #15)",
         "",
     ]
     rows = [

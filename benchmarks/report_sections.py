@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from benchmarks.clients import ASYNC_LABELS, SPECS
+from benchmarks.clients import ASYNC_LABELS, PEER_OF, SPECS, peer_of
+
+__all__ = ["IDEAL_S", "PEER_OF"]
 
 IDEAL_S = 0.050  # the server's latency in the burst section
-
-PEER_OF = {"langchain": "chat_openai", "llama-index": "openai_like"}
+PEER_HEADER = (
+    "× peer (ChatOpenAI / OpenAILike; ours with api='anthropic': ChatAnthropic / Anthropic)"
+)
 
 
 def _get(results: dict[str, Any], *path: str) -> Any:
@@ -38,6 +41,23 @@ def _table(headers: list[str], rows: list[list[str]], align: str = "") -> list[s
     return lines
 
 
+def _vs_peer(key: str, clients: dict[str, Any], field: str) -> str:
+    """The row's value over its peer's (see ``clients.peer_of``); "–" if the peer is missing."""
+    peer = peer_of(key)
+    if peer is None or SPECS[key].role == "limit":
+        return ""
+    if peer not in clients:
+        return "– (peer not measured)"
+    return _fmt(_ratio(clients[key][field], clients[peer][field]), suffix="×")
+
+
+def _unavailable_note(section: dict[str, Any]) -> list[str]:
+    missing: dict[str, str] = section.get("unavailable") or {}
+    return [f"Not measured: {SPECS[key].label}: {why}" for key, why in missing.items()] + (
+        [""] if missing else []
+    )
+
+
 def _latency_section(results: dict[str, Any]) -> list[str]:
     lat = _get(results, "sections", "latency")
     if not lat:
@@ -53,28 +73,18 @@ def _latency_section(results: dict[str, Any]) -> list[str]:
         f"{cfg['latency_warmup']} warm-up calls each. Server: {results['server_description']}.",
         "",
     ]
-    rows = []
-    for key, v in cl.items():
-        spec = SPECS[key]
-        peer = PEER_OF.get(spec.framework)
-        vs_peer = (
-            _fmt(_ratio(v["median_ms"], cl[peer]["median_ms"]), suffix="×")
-            if peer in cl and key != peer and spec.role != "limit"
-            else ""
-        )
-        rows.append(
-            [
-                spec.label,
-                f"{v['median_ms']:.3f}",
-                f"{v['p90_ms']:.3f}",
-                _fmt(_ratio(v["median_ms"], raw), suffix="×") if key != "raw_httpx" else "1×",
-                vs_peer,
-            ]
-        )
-    lines += _table(
-        ["client", "median ms", "p90 ms", "× raw httpx", "× peer (ChatOpenAI / OpenAILike)"], rows
-    )
-    lines += ["", _replay_note(lat), ""]
+    rows = [
+        [
+            SPECS[key].label,
+            f"{v['median_ms']:.3f}",
+            f"{v['p90_ms']:.3f}",
+            _fmt(_ratio(v["median_ms"], raw), suffix="×") if key != "raw_httpx" else "1×",
+            _vs_peer(key, cl, "median_ms"),
+        ]
+        for key, v in cl.items()
+    ]
+    lines += _table(["client", "median ms", "p90 ms", "× raw httpx", PEER_HEADER], rows)
+    lines += ["", _replay_note(lat), "", *_unavailable_note(lat)]
     return lines
 
 
@@ -103,41 +113,26 @@ def _streaming_section(results: dict[str, Any]) -> list[str]:
         f'{cfg["stream_content"]}; reasoning_chunks={cfg["stream_reasoning"]}"`), every item '
         f"the public API yields counted; median over {cfg['stream_rounds']} interleaved streams "
         "per client. Peers that do not ask for `reasoning_split` get the reasoning inline as "
-        "`<think>` text in the content chunks (same chunk count). Raw httpx: `iter_lines()` + "
-        "`json.loads` per event.",
+        "`<think>` text in the content chunks (same chunk count). On the Anthropic route "
+        "(`/anthropic/v1/messages`) the reasoning is a signed `thinking` block, and a client may "
+        "also yield the block bookkeeping (the block's start, its signature). Raw httpx: "
+        "`iter_lines()` + `json.loads` per event.",
         "",
     ]
-    rows = []
-    for key, v in cl.items():
-        spec = SPECS[key]
-        peer = PEER_OF.get(spec.framework)
-        vs_peer = (
-            _fmt(_ratio(v["median_chunks_per_s"], cl[peer]["median_chunks_per_s"]), suffix="×")
-            if peer in cl and key != peer and spec.role != "limit"
-            else ""
-        )
-        rows.append(
-            [
-                spec.label,
-                str(v["chunks"]),
-                f"{v['median_chunks_per_s']:,.0f}",
-                f"{v['median_ms_per_stream']:.1f}",
-                _fmt(_ratio(v["median_chunks_per_s"], raw), suffix="×"),
-                vs_peer,
-            ]
-        )
-    lines += _table(
+    rows = [
         [
-            "client",
-            "items yielded",
-            "chunks/s",
-            "ms per stream",
-            "× raw httpx",
-            "× peer (ChatOpenAI / OpenAILike)",
-        ],
-        rows,
-    )
-    lines += ["", _replay_note(st), ""]
+            SPECS[key].label,
+            str(v["chunks"]),
+            f"{v['median_chunks_per_s']:,.0f}",
+            f"{v['median_ms_per_stream']:.1f}",
+            _fmt(_ratio(v["median_chunks_per_s"], raw), suffix="×"),
+            _vs_peer(key, cl, "median_chunks_per_s"),
+        ]
+        for key, v in cl.items()
+    ]
+    headers = ["client", "items yielded", "chunks/s", "ms per stream", "× raw httpx", PEER_HEADER]
+    lines += _table(headers, rows)
+    lines += ["", _replay_note(st), "", *_unavailable_note(st)]
     return lines
 
 
