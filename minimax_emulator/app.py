@@ -22,6 +22,7 @@ from .validation import parse_body
 
 _ROUTES: tuple[tuple[str, str], ...] = (
     ("/compatible-mode/v1/chat/completions", "dashscope"),
+    ("/api/v1/services/aigc/text-generation/generation", "dashscope_native"),
     ("/v1/chat/completions", "openai"),
     ("/anthropic/v1/messages", "anthropic"),
     ("/v1/text/chatcompletion_v2", "native"),
@@ -32,6 +33,7 @@ _ROUTES: tuple[tuple[str, str], ...] = (
 )
 _METHODS = {
     "dashscope": {"POST"},
+    "dashscope_native": {"POST"},
     "openai": {"POST"},
     "native": {"POST"},
     "anthropic": {"POST"},
@@ -61,6 +63,24 @@ async def _read_body(receive: Receive) -> bytes:
         message = await receive()
         parts.append(message.get("body", b""))
     return b"".join(parts)
+
+
+def _request_headers(headers: list[tuple[bytes, bytes]]) -> tuple[str, str, str, bool]:
+    """(Authorization, X-Emulator, x-api-key, DashScope streaming asked) from the raw headers."""
+    authorization, spec, x_api_key, sse = "", "", "", False
+    for name, value in headers:
+        lowered = name.lower()
+        if lowered == b"authorization":
+            authorization = value.decode("latin-1")
+        elif lowered == b"x-emulator":
+            spec = value.decode("latin-1")
+        elif lowered == b"x-api-key":
+            x_api_key = value.decode("latin-1")
+        elif lowered == b"x-dashscope-sse":  # DashScope native: streaming is asked by header
+            sse = sse or value.strip().lower() == b"enable"
+        elif lowered == b"accept":
+            sse = sse or b"text/event-stream" in value.lower()
+    return authorization, spec, x_api_key, sse
 
 
 class EmulatorApp:
@@ -110,15 +130,7 @@ class EmulatorApp:
                 parsed = parse_body(body)
             except ApiError as exc:
                 parse_error = exc
-        authorization, spec, x_api_key = "", "", ""
-        for name, value in scope["headers"]:
-            lowered = name.lower()
-            if lowered == b"authorization":
-                authorization = value.decode("latin-1")
-            elif lowered == b"x-emulator":
-                spec = value.decode("latin-1")
-            elif lowered == b"x-api-key":
-                x_api_key = value.decode("latin-1")
+        authorization, spec, x_api_key, sse = _request_headers(scope["headers"])
         query: bytes = scope.get("query_string", b"")
         self.journal.record(
             method,
@@ -130,7 +142,7 @@ class EmulatorApp:
         if route == "models":
             await self._models(authorization, send)
             return
-        incoming = Incoming(route, body, parsed, authorization, spec, x_api_key)
+        incoming = Incoming(route, body, parsed, authorization, spec, x_api_key, sse)
         await self.handlers.handle(incoming, send, parse_error)
 
     async def _models(self, authorization: str, send: Send) -> None:

@@ -17,6 +17,9 @@ Rules, in order:
    message, or its "Query:"/"Question:" line); so retrieval-augmented demos answer sensibly.
 6. Otherwise ``Echo: <last user text>``, cut at the first ``stop`` sequence.
 
+Answers of rules 3-6 open with a sentence citing a made-up search result when DashScope's native
+``enable_search`` is on and the question calls for it (:mod:`.web_search`).
+
 Thinking models also produce a few sentences of reasoning (with non-ASCII characters).
 ``max_tokens`` is a real budget: reasoning counts against it (``finish_reason: "length"``).
 """
@@ -29,6 +32,7 @@ import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import web_search
 from .options import Faults
 from .schema_fill import fill_schema, integers_in, strings_in
 from .tokens import content_text, count_tokens
@@ -56,6 +60,8 @@ class Reply:
     # explicit chunking (benchmark mode); None: the framer chooses coarse chunks
     reasoning_pieces: list[str] | None = None
     content_pieces: list[str] | None = None
+    # DashScope native web search (``enable_search``): the made-up results the answer cites
+    search_results: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def reasoning_tokens(self) -> int:
@@ -306,6 +312,17 @@ def _benchmark_pieces(reply: Reply, faults: Faults, thinks: bool, user_text: str
         reply.reasoning = "".join(pieces)
 
 
+def _search(reply: Reply, req: ChatRequest, user_text: str) -> None:
+    """DashScope native ``enable_search``: open the answer with the search result it cites."""
+    if req.messages[-1].get("role") != "user" or not web_search.wanted(user_text, req.search):
+        return
+    reply.search_results = web_search.results(user_text)
+    opening = web_search.lead(reply.search_results[0])
+    reply.content = opening + reply.content
+    if reply.content_pieces:
+        reply.content_pieces[0] = opening + reply.content_pieces[0]
+
+
 def _truncate(text: str, tokens: int) -> str:
     return text.encode("utf-8")[: max(tokens, 0) * 4].decode("utf-8", "ignore")
 
@@ -379,6 +396,7 @@ def respond(req: ChatRequest, faults: Faults) -> Reply:
                 content=_cut_at_stop(f"Echo: {shown}", req.stop),
             )
         _benchmark_pieces(reply, faults, req.thinks, user_text)
+        _search(reply, req, user_text)
     if not req.thinks:
         reply.reasoning = ""
         reply.reasoning_pieces = None

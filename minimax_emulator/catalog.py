@@ -17,6 +17,7 @@ class ModelInfo:
     enforces_json_schema: bool = False  # response_format json_schema honoured (Text-01 only)
     max_temperature: float = 1.0
     vision: bool = False
+    max_input: int = 0  # longest accepted prompt (0: the context window)
 
 
 def _m2(model_id: str) -> ModelInfo:
@@ -57,9 +58,12 @@ MODELS: dict[str, ModelInfo] = {
     )
 }
 
-#: Models served through Alibaba Model Studio (DashScope compatible mode).
+#: Models served through Alibaba Model Studio (DashScope: compatible mode and the native API).
+#: Limits from Model Studio's MiniMax page: context / max input / max reasoning+answer.
 DASHSCOPE_MODELS: dict[str, ModelInfo] = {
-    "MiniMax-M2.5": ModelInfo("MiniMax-M2.5", 196_608, 32_768, thinks=True, max_temperature=2.0),
+    "MiniMax-M2.5": ModelInfo(
+        "MiniMax-M2.5", 196_608, 32_768, thinks=True, max_temperature=2.0, max_input=196_601
+    ),
     "MiniMax/MiniMax-M2.5": ModelInfo(
         "MiniMax/MiniMax-M2.5", 204_800, 131_072, thinks=True, max_temperature=2.0
     ),
@@ -67,6 +71,10 @@ DASHSCOPE_MODELS: dict[str, ModelInfo] = {
         "MiniMax/MiniMax-M2.1", 204_800, 131_072, thinks=True, max_temperature=2.0
     ),
 }
+
+#: Models that take ``enable_search`` on DashScope's native API. Model Studio's MiniMax page lists
+#: web search for MiniMax-M2.5 only; for the others the flag is ignored (assumed: no error).
+DASHSCOPE_SEARCH_MODELS: frozenset[str] = frozenset({"MiniMax-M2.5"})
 
 EMBEDDING_MODELS: frozenset[str] = frozenset({"embo-01"})
 EMBEDDING_DIM = 1536

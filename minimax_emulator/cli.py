@@ -9,15 +9,18 @@ from collections.abc import Sequence
 from .options import SPEC_HELP, EmulatorOptions, SpecError, parse_spec
 
 DESCRIPTION = """\
-Offline MiniMax server: the OpenAI-compatible, native, Anthropic-compatible and DashScope chat
-routes, embeddings and the model list, with MiniMax's real framing, validation and errors, a
-deterministic rule-based "model", and opt-in fault injection. Routes (matched by path suffix, any
-prefix works):
+Offline MiniMax server: the OpenAI-compatible, native, Anthropic-compatible and DashScope
+(compatible mode and native API) chat routes, embeddings and the model list, with the real
+framing, validation and errors, a deterministic rule-based "model", and opt-in fault injection.
+Routes (matched by path suffix, any prefix works):
   POST /v1/chat/completions                  OpenAI-compatible (reasoning_split, thinking)
   POST /anthropic/v1/messages                Anthropic-compatible Messages API (x-api-key or
                                              Bearer; signed thinking blocks, verified on replay)
   POST /v1/text/chatcompletion_v2            native (HTTP-200 base_resp errors, summary object)
-  POST /compatible-mode/v1/chat/completions  DashScope / Alibaba Model Studio
+  POST /compatible-mode/v1/chat/completions  DashScope / Alibaba Model Studio, compatible mode
+  POST /api/v1/services/aigc/text-generation/generation
+                                             DashScope native API (the dashscope SDK's
+                                             Generation.call; X-DashScope-SSE: enable streams)
   POST /v1/embeddings                        embo-01, {"texts": [...], "type": "db"|"query"}
   GET  /v1/models                            the live service's model list
   GET|DELETE /_emulator/requests             request journal (Authorization redacted) / clear it
@@ -37,7 +40,7 @@ Examples:
        http://127.0.0.1:8765/v1/chat/completions
 Keys: with no --api-key any non-empty Bearer key (or x-api-key on the Anthropic route) is
 accepted; a missing key is always rejected (401/1004 on the OpenAI and Anthropic routes, HTTP 200 +
-base_resp 1004 on native and embeddings).
+base_resp 1004 on native and embeddings, 401 on both DashScope routes).
 """
 )
 

@@ -5,6 +5,8 @@
 * Native chat and embeddings: HTTP 200 + ``base_resp.status_code != 0`` (``choices``/``vectors``
   null). Transport faults (500/502/503/529) keep their HTTP status on every route.
 * DashScope compatible mode: HTTP status + ``{"error":{"code","message","type"},"request_id"}``.
+* DashScope native API: HTTP status + ``{"code","message","request_id"}`` (see
+  :func:`dashscope_native_payload`).
 * Anthropic-compatible route: HTTP status + ``{"type":"error","error":{"type","message (NNNN)"},
   "request_id"}`` (plus a top-level ``base_resp`` for MiniMax-coded errors, see
   :func:`anthropic_error`).
@@ -274,3 +276,53 @@ def dashscope_model_not_found(model: str) -> ApiError:
     return ApiError(
         404, f"The model `{model}` does not exist or you do not have access to it.", 404
     )
+
+
+_DASHSCOPE_INTERNAL = (
+    "An internal error has occured, please try again later or contact service support."
+)
+#: MiniMax code -> (HTTP status, code, message) on DashScope's native API (Model Studio's error
+#: code list). 1039 (tokens per minute) as plain "Throttling" is assumed.
+_DASHSCOPE_NATIVE: dict[int, tuple[int, str, str]] = {
+    1004: (401, "InvalidApiKey", "Invalid API-key provided."),
+    2049: (401, "InvalidApiKey", "Invalid API-key provided."),
+    1002: (429, "Throttling.RateQuota", "Requests rate limit exceeded, please try again later."),
+    1039: (429, "Throttling", "Requests throttling triggered."),
+    1008: (400, "Arrearage", "Access denied, please make sure your account is in good standing."),
+    1026: (400, "DataInspectionFailed", "Input data may contain inappropriate content."),
+    2061: (403, "AccessDenied", "Access denied."),
+}
+
+
+def dashscope_native_payload(err: ApiError, request_id: str) -> tuple[int, dict[str, object]]:
+    """(HTTP status, body) of ``err`` on DashScope's native API: ``{"code","message",
+    "request_id"}``. Validation errors are 400 ``InvalidParameter`` with the ``<400>
+    InternalError.Algo.InvalidParameter:`` prefix the service puts on them; an unknown model is
+    404 ``ModelNotFound``; injected gateway faults keep their HTTP status as ``InternalError``
+    (assumed); ``@STATUS`` overrides the status."""
+    if err.code == 2013:
+        text = err.message.removeprefix("invalid params, ")
+        message = f"<400> InternalError.Algo.InvalidParameter: {text}"
+        status, code = 400, "InvalidParameter"
+    elif err.code == 404:
+        status, code, message = 404, "ModelNotFound", err.message
+    elif err.transport:
+        status, code, message = err.status, "InternalError", err.message
+    else:
+        status, code, message = _DASHSCOPE_NATIVE.get(
+            err.code, (500, "InternalError", _DASHSCOPE_INTERNAL)
+        )
+    if err.forced:
+        status = err.status
+    return status, {"code": code, "message": message, "request_id": request_id}
+
+
+def dashscope_native_error(err: ApiError, request_id: str) -> tuple[int, bytes]:
+    status, body = dashscope_native_payload(err, request_id)
+    return status, _dumps(body)
+
+
+def tutorial_error_body(code: str, message: str) -> bytes:
+    """The native-API tutorial's error shape (``tutorial_error=`` fault): HTTP 200, ``base_resp``
+    only."""
+    return _dumps({"base_resp": {"status_code": int(code), "status_msg": message}})

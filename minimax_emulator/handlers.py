@@ -7,22 +7,25 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from . import embeddings, frame_anthropic, frame_dashscope, frame_minimax
+from . import embeddings, frame_anthropic, frame_dashscope, frame_dashscope_native, frame_minimax
 from .anthropic_request import validate_messages
 from .brain import respond
+from .dashscope_request import validate_native
 from .errors import (
     AUTH_MESSAGE,
     ApiError,
     anthropic_error,
     dashscope_error,
+    dashscope_native_error,
     embeddings_error,
     fault_error,
     native_error,
     openai_error,
+    tutorial_error_body,
 )
 from .faults import FaultState
 from .frame_minimax import Exchange
-from .options import EmulatorOptions, Faults, SpecError, merge, parse_spec
+from .options import TUTORIAL_ERRORS, EmulatorOptions, Faults, SpecError, merge, parse_spec
 from .sse import apply_event_faults, dumps
 from .tokens import PrefixCache
 from .transport import Headers, Send, id_headers, send_plain, send_stream
@@ -39,12 +42,13 @@ def new_request_id() -> str:
 class Incoming:
     """One API request as the dispatcher hands it over."""
 
-    route: str  # "openai" | "native" | "dashscope" | "anthropic" | "embeddings" | "models"
+    route: str  # "openai" | "native" | "dashscope" | "dashscope_native" | "anthropic" | …
     body: bytes
     parsed: Any  # the JSON body, or UNPARSED when it is not valid JSON
     authorization: str
     spec: str  # raw X-Emulator header ("" when absent)
     x_api_key: str = ""  # the x-api-key header (read on the Anthropic route only)
+    sse: bool = False  # X-DashScope-SSE: enable / Accept: text/event-stream (DashScope native)
 
 
 def carrier(route: str, err: ApiError, request_id: str, model: str) -> tuple[int, bytes]:
@@ -55,6 +59,8 @@ def carrier(route: str, err: ApiError, request_id: str, model: str) -> tuple[int
         return embeddings_error(err)
     if route == "dashscope":
         return dashscope_error(err, request_id)
+    if route == "dashscope_native":
+        return dashscope_native_error(err, request_id)
     if route == "anthropic":
         return anthropic_error(err, request_id)
     return openai_error(err, request_id)
@@ -103,8 +109,10 @@ class Handlers:
 
     async def handle(self, incoming: Incoming, send: Send, parse_error: ApiError | None) -> None:
         request_id = new_request_id()
+        if incoming.route == "dashscope_native":
+            request_id = frame_dashscope_native.uuid_form(request_id)
         headers: Headers = id_headers(request_id)
-        if incoming.route == "dashscope":
+        if incoming.route in {"dashscope", "dashscope_native"}:
             headers = [(b"x-request-id", request_id.encode())]
         faults = self.options.faults
         if incoming.spec:
@@ -137,13 +145,8 @@ class Handlers:
             api_key = self.anthropic_key(incoming)
         else:
             api_key = self.check_key(incoming.authorization)
-        if self.options.rpm is not None and self.state.over_rpm(
-            api_key, self.options.rpm, window_s=self.options.rpm_window_s
-        ):
-            raise fault_error("429")
-        fail = faults.fail
-        if fail and self.state.should_fail(fail, api_key, incoming.body, incoming.spec):
-            raise fault_error(fail.kind, model_id, fail.status)
+        if await self._faulted(incoming, send, faults, headers, api_key, model_id):
+            return
         if parse_error is not None:
             raise parse_error
         if incoming.route == "embeddings":
@@ -151,6 +154,9 @@ class Handlers:
             return
         if incoming.route == "anthropic":
             await self._anthropic(incoming, send, faults, request_id, headers, api_key)
+            return
+        if incoming.route == "dashscope_native":
+            await self._dashscope_native(incoming, send, faults, request_id, headers, api_key)
             return
         req = validate_chat(incoming.parsed, incoming.route)
         if req.stream and faults.json_error_on_stream:
@@ -178,6 +184,64 @@ class Handlers:
             if dashscope:
                 return frame_dashscope.error_event(err, request_id)
             return frame_minimax.error_event(err, req.route, request_id, model_id)
+
+        events, abort = apply_event_faults(events, faults, error_event)
+        await send_stream(send, events, headers, faults, abort)
+
+    async def _faulted(
+        self,
+        incoming: Incoming,
+        send: Send,
+        faults: Faults,
+        headers: Headers,
+        api_key: str,
+        model_id: str,
+    ) -> bool:
+        """The rate limit and the injected ``fail=`` (raised) and ``tutorial_error=`` (answered
+        here: True) faults, counted per (key, body, header) like every retried request."""
+        if self.options.rpm is not None and self.state.over_rpm(
+            api_key, self.options.rpm, window_s=self.options.rpm_window_s
+        ):
+            raise fault_error("429")
+        fail = faults.fail
+        if fail and self.state.should_fail(fail, api_key, incoming.body, incoming.spec):
+            raise fault_error(fail.kind, model_id, fail.status)
+        tutorial = faults.tutorial_error
+        if tutorial and self.state.should_fail(  # counted apart from fail=
+            tutorial, api_key, incoming.body, incoming.spec + "\0tutorial"
+        ):
+            body = tutorial_error_body(tutorial.kind, TUTORIAL_ERRORS[tutorial.kind])
+            await send_plain(send, 200, body, headers, faults)
+            return True
+        return False
+
+    async def _dashscope_native(
+        self,
+        incoming: Incoming,
+        send: Send,
+        faults: Faults,
+        request_id: str,
+        headers: Headers,
+        api_key: str,
+    ) -> None:
+        native = validate_native(incoming.parsed, incoming.sse)
+        req = native.chat
+        if req.stream and faults.json_error_on_stream:
+            raise fault_error(faults.json_error_on_stream, req.model_id)
+        reply = respond(req, faults)
+        exchange = Exchange(
+            req, reply, request_id, int(time.time()), self._cached(api_key, req), faults
+        )
+        if not req.stream:
+            body = frame_dashscope_native.completion_body(exchange)
+            await send_plain(send, 200, body, headers, faults)
+            return
+        events = frame_dashscope_native.stream_events(exchange, native.incremental)
+        after = faults.stream_error[0] if faults.stream_error else 0
+
+        def error_event(kind: str) -> bytes:
+            err = fault_error(kind, req.model_id)
+            return frame_dashscope_native.error_event(err, request_id, min(after, len(events)) + 1)
 
         events, abort = apply_event_faults(events, faults, error_event)
         await send_stream(send, events, headers, faults, abort)

@@ -33,13 +33,28 @@ FAIL_KINDS: frozenset[str] = frozenset(
     }
 )
 
+#: ``tutorial_error=`` codes -> the ``base_resp.status_msg`` of the native-API tutorial's shapes.
+TUTORIAL_ERRORS: dict[str, str] = {
+    "400": "model not found",
+    "401": "invalid api key",
+    "429": "rate limit exceeded",
+    "500": "internal server error",
+    "502": "bad gateway",
+    "503": "service unavailable",
+}
+
 SPEC_HELP = """\
 X-Emulator header / --fault spec:  key=value; key=value; ...
   fail=WHAT[@STATUS][xN]  first N attempts of this request fail (no xN: always fail).
                           WHAT: 429 1002 1039 1008 2013 1004 2049 1026 2061 500 502 503 529
                           1000 1033. Counted per (api key, body hash, header value), so client
                           retries of the same request count down. @STATUS overrides the HTTP
-                          status on the OpenAI and Anthropic routes (e.g. fail=1008@429x1).
+                          status on the OpenAI, Anthropic and DashScope native routes
+                          (e.g. fail=1008@429x1).
+  tutorial_error=CODE[xN] any route: the first N attempts (no xN: all) get HTTP 200 with only
+                          {"base_resp":{"status_code":CODE,"status_msg":...}}, the error shape
+                          of the native-API tutorial. CODE: 400 (model not found), 401 (invalid
+                          api key), 429 (rate limit exceeded), 500 502 503. Counted like fail=.
   disconnect_after=K      stream: drop the connection abruptly after K chunks
   malformed_chunk=K       stream: the K-th SSE event carries invalid JSON
   stream_error=K:CODE     stream: after K chunks an error object arrives inside the stream
@@ -48,8 +63,8 @@ X-Emulator header / --fault spec:  key=value; key=value; ...
   latency_ms=MS           delay before answering (stream: after headers, before 1st chunk)
   chunk_ms=MS             delay between stream writes (one event per write)
   reasoning=incremental|cumulative   streamed reasoning_details text (default incremental)
-  done=true|false         send `data: [DONE]` (default: true on OpenAI/DashScope, false on
-                          native and Anthropic)
+  done=true|false         send `data: [DONE]` (default: true on OpenAI/DashScope compatible
+                          mode, false on native, Anthropic and the DashScope native API)
   chunks=N                answer text in exactly N content chunks (benchmarks)
   reasoning_chunks=M      reasoning in exactly M chunks (benchmarks; thinking models)
   usage_zero_chunks=true  old builds: {"total_tokens":0,"total_characters":0} on every chunk
@@ -75,6 +90,7 @@ class Faults:
     """The effective per-request shaping (server spec merged with the header)."""
 
     fail: FailSpec | None = None
+    tutorial_error: FailSpec | None = None
     disconnect_after: int | None = None
     malformed_chunk: int | None = None
     stream_error: tuple[int, str] | None = None
@@ -137,6 +153,44 @@ def _fail(value: str) -> FailSpec:
     return FailSpec(kind=_kind("fail", body), times=times, status=status)
 
 
+def _tutorial(value: str) -> FailSpec:
+    code, _, count = value.partition("x")
+    if code not in TUTORIAL_ERRORS:
+        known = ", ".join(TUTORIAL_ERRORS)
+        raise SpecError(f"tutorial_error: unknown code {code!r} (one of {known})")
+    return FailSpec(code, _int("tutorial_error", count, minimum=1) if count else None)
+
+
+def _value(key: str, value: str) -> object:
+    """The typed value of one ``key=value`` item."""
+    if key == "fail":
+        return _fail(value)
+    if key == "tutorial_error":
+        return _tutorial(value)
+    if key in {"disconnect_after", "chunk_ms", "first_byte_ms", "latency_ms"}:
+        return _int(key, value)
+    if key in {"malformed_chunk", "chunks", "reasoning_chunks"}:
+        return _int(key, value, minimum=1)
+    if key == "stream_error":
+        after, colon, code = value.partition(":")
+        if not colon:
+            raise SpecError("stream_error: expected K:CODE, e.g. stream_error=3:1000")
+        return (_int(key, after), _kind(key, code.strip()))
+    if key == "json_error_on_stream":
+        return _kind(key, value)
+    if key == "reasoning":
+        if value not in {"incremental", "cumulative"}:
+            raise SpecError("reasoning: expected incremental or cumulative")
+        return value
+    if key in {"done", "usage_zero_chunks", "empty_role", "summary"}:
+        return _bool(key, value)
+    if key == "finish":
+        if value != "length":
+            raise SpecError("finish: only finish=length is supported")
+        return value
+    raise SpecError(f"unknown key {key!r}")
+
+
 def parse_spec(spec: str) -> dict[str, object]:
     """Parse ``key=value; …`` into typed values keyed like :class:`Faults` fields."""
     parsed: dict[str, object] = {}
@@ -148,31 +202,7 @@ def parse_spec(spec: str) -> dict[str, object]:
         key, value = key.strip().lower(), value.strip()
         if not sep or not value:
             raise SpecError(f"expected key=value, got {item!r}")
-        if key == "fail":
-            parsed[key] = _fail(value)
-        elif key in {"disconnect_after", "chunk_ms", "first_byte_ms", "latency_ms"}:
-            parsed[key] = _int(key, value)
-        elif key in {"malformed_chunk", "chunks", "reasoning_chunks"}:
-            parsed[key] = _int(key, value, minimum=1)
-        elif key == "stream_error":
-            after, colon, code = value.partition(":")
-            if not colon:
-                raise SpecError("stream_error: expected K:CODE, e.g. stream_error=3:1000")
-            parsed[key] = (_int(key, after), _kind(key, code.strip()))
-        elif key == "json_error_on_stream":
-            parsed[key] = _kind(key, value)
-        elif key == "reasoning":
-            if value not in {"incremental", "cumulative"}:
-                raise SpecError("reasoning: expected incremental or cumulative")
-            parsed[key] = value
-        elif key in {"done", "usage_zero_chunks", "empty_role", "summary"}:
-            parsed[key] = _bool(key, value)
-        elif key == "finish":
-            if value != "length":
-                raise SpecError("finish: only finish=length is supported")
-            parsed[key] = value
-        else:
-            raise SpecError(f"unknown key {key!r}")
+        parsed[key] = _value(key, value)
     return parsed
 
 

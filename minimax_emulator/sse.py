@@ -54,7 +54,9 @@ def apply_event_faults(
     if faults.malformed_chunk is not None and faults.malformed_chunk <= len(events):
         index = faults.malformed_chunk - 1
         original = events[index]
-        start = original.find(b"data: ") + len(b"data: ")  # after an ``event:`` line, if any
+        start = original.find(b"data:") + len(b"data:")  # after ``id:``/``event:`` lines, if any
+        if original[start : start + 1] == b" ":
+            start += 1
         head, payload = original[:start], original[start:-2]
         events = [*events[:index], head + payload[: max(1, len(payload) // 2)] + b"\n\n",
                   *events[index + 1 :]]  # fmt: skip

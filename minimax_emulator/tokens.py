@@ -20,11 +20,19 @@ CACHE_MIN_TOKENS = 512
 _THINK_BLOCK = re.compile(r"<think>.*?</think>\s*", re.S)
 
 
+def utf8_size(text: str) -> int:
+    return len(text) if text.isascii() else len(text.encode("utf-8"))
+
+
+def tokens_of_size(size: int) -> int:
+    """The estimate for a text of ``size`` UTF-8 bytes (so a stream can count as it goes)."""
+    return (size + 3) // 4
+
+
 def count_tokens(text: str) -> int:
     if not text:
         return 0
-    size = len(text) if text.isascii() else len(text.encode("utf-8"))
-    return (size + 3) // 4
+    return tokens_of_size(utf8_size(text))
 
 
 def content_text(content: Any) -> str:

@@ -17,6 +17,10 @@ ROLES = frozenset(
 )  # fmt: skip
 
 
+#: Alibaba Model Studio's two APIs: compatible mode and the native DashScope API.
+DASHSCOPE_ROUTES = frozenset({"dashscope", "dashscope_native"})
+
+
 @dataclass
 class Tool:
     name: str
@@ -26,7 +30,7 @@ class Tool:
 
 @dataclass
 class ChatRequest:
-    route: str  # "openai" | "native" | "dashscope"
+    route: str  # "openai" | "native" | "dashscope" | "dashscope_native"
     model: ModelInfo
     model_id: str  # echoed verbatim in replies
     messages: list[dict[str, Any]]
@@ -42,6 +46,7 @@ class ChatRequest:
     prompt_tokens: int = 0
     per_message_tokens: list[int] = field(default_factory=list)
     tools_json: str = ""
+    search: str = "off"  # DashScope native web search: "off" | "auto" | "forced"
 
 
 def _json_type(value: Any) -> str:
@@ -113,7 +118,7 @@ def _number(body: dict[str, Any], key: str) -> float | None:
 def _check_sampling(body: dict[str, Any], model: ModelInfo, route: str) -> None:
     temperature = _number(body, "temperature")
     top_p = _number(body, "top_p")
-    if route == "dashscope":
+    if route in DASHSCOPE_ROUTES:
         if temperature is not None and not 0 <= temperature < 2:
             raise invalid("Range of temperature should be [0.0, 2.0)")
         if top_p is not None and not 0 < top_p <= 1:
@@ -133,7 +138,7 @@ def _check_max_tokens(body: dict[str, Any], model: ModelInfo, route: str) -> int
         return None
     if isinstance(value, bool) or not isinstance(value, int):
         raise _mismatch("int64", value)
-    if route == "dashscope" and not 1 <= value <= model.max_output:
+    if route in DASHSCOPE_ROUTES and not 1 <= value <= model.max_output:
         raise invalid(f"Range of max_tokens should be [1, {model.max_output}]")
     if value < 1:
         raise invalid("max tokens must be greater than 0")
@@ -211,7 +216,7 @@ def _check_tools(raw_tools: Any) -> list[Tool]:
 
 def _thinking_enabled(body: dict[str, Any], model: ModelInfo, route: str) -> bool:
     thinking = body.get("thinking")
-    if thinking is None or route == "dashscope":
+    if thinking is None or route in DASHSCOPE_ROUTES:
         return model.thinks
     if not isinstance(thinking, dict):
         raise _mismatch("open_platform_oai.ThinkingConfig", thinking)
@@ -233,8 +238,19 @@ def _stop(value: Any) -> list[str]:
     raise _mismatch("[]string", value)
 
 
+def _check_prompt_length(prompt_tokens: int, model: ModelInfo, route: str) -> None:
+    if route == "dashscope_native":
+        limit = model.max_input or model.context_window
+        if prompt_tokens > limit:
+            # the native API's wording in Model Studio's (qwen) examples; assumed for MiniMax
+            raise invalid(f"Range of input length should be [1, {limit}]")
+    if prompt_tokens > model.context_window:
+        raise invalid("context window exceeds limit")
+
+
 def validate_chat(body: Any, route: str) -> ChatRequest:
-    """Validate a chat request body for ``route`` ("openai", "native" or "dashscope")."""
+    """Validate a chat request body for ``route`` ("openai", "native", "dashscope", or
+    "dashscope_native" with the body already mapped to these OpenAI-shaped fields)."""
     if not isinstance(body, dict):
         raise _mismatch("open_platform_oai.ChatCompletionReq", body)
     model_id = body.get("model")
@@ -247,10 +263,11 @@ def validate_chat(body: Any, route: str) -> ChatRequest:
         raise _missing("messages")
     if not isinstance(messages, list):
         raise _mismatch("[]*open_platform_oai.Message", messages)
-    catalog = DASHSCOPE_MODELS if route == "dashscope" else MODELS
+    dashscope = route in DASHSCOPE_ROUTES
+    catalog = DASHSCOPE_MODELS if dashscope else MODELS
     model = catalog.get(model_id)
     if model is None:
-        if route == "dashscope":
+        if dashscope:
             raise dashscope_model_not_found(model_id)
         raise invalid(f"unknown model '{model_id}'")
     _check_messages(messages)
@@ -264,8 +281,7 @@ def validate_chat(body: Any, route: str) -> ChatRequest:
     per_message = [message_tokens(m) for m in messages]
     tools_json = json.dumps(body.get("tools"), ensure_ascii=False) if tools else ""
     prompt_tokens = PROMPT_OVERHEAD + sum(per_message) + tools_tokens(body.get("tools"))
-    if prompt_tokens > model.context_window:
-        raise invalid("context window exceeds limit")
+    _check_prompt_length(prompt_tokens, model, route)
     return ChatRequest(
         route=route,
         model=model,
@@ -275,7 +291,7 @@ def validate_chat(body: Any, route: str) -> ChatRequest:
         tool_choice=body.get("tool_choice"),
         stream=bool(body.get("stream")),
         include_usage=include_usage,
-        reasoning_split=bool(body.get("reasoning_split")) and route != "dashscope",
+        reasoning_split=bool(body.get("reasoning_split")) and not dashscope,
         thinks=thinks,
         max_tokens=max_tokens,
         stop=_stop(body.get("stop")),
