@@ -118,12 +118,17 @@ class MiniMaxClient:
 
     # -- plumbing ---------------------------------------------------------------------------
 
-    def _request(self, url: str, body: bytes, stream: bool) -> HttpRequest:
+    def _request(self, url: str, body: bytes, stream: bool, model: str = "") -> HttpRequest:
         from minimax_core._http import USER_AGENT, HttpRequest
 
         headers = {"User-Agent": USER_AGENT, **self.config.headers(stream=stream)}
         return HttpRequest(
-            url=url, body=body, headers=headers, stream=stream, secret=self.config.key()
+            url=url,
+            body=body,
+            headers=headers,
+            stream=stream,
+            secret=self.config.key(),
+            model=model,
         )
 
     def _sync(self) -> SyncDriver:
@@ -148,7 +153,8 @@ class MiniMaxClient:
         self, messages: Sequence[ChatMessage], params: ChatParams, *, stream: bool
     ) -> tuple[PreparedChat, HttpRequest]:
         prepared = self.prepare(messages, params, stream=stream)
-        return prepared, self._request(self.config.chat_url, prepared.body, stream=stream)
+        request = self._request(self.config.chat_url, prepared.body, stream, params.model)
+        return prepared, request
 
     # -- chat -------------------------------------------------------------------------------
 
@@ -191,7 +197,7 @@ class MiniMaxClient:
         out = []
         for batch in embedding_batches(texts, batch_size, max_batch_chars=16_000):
             body = EmbeddingsRequest(model=model, texts=[texts[i] for i in batch], type=type)
-            out.append((batch, self._request(url, body.to_json(), False)))
+            out.append((batch, self._request(url, body.to_json(), False, model)))
         return out
 
     def embed(

@@ -94,6 +94,7 @@ def response_error(meta: ResponseMeta | None, reply: bytes | Reply) -> MiniMaxEr
         request_id=getattr(reply, "request_id", None) or (meta.request_id if meta else None),
         name=name,
         headers=meta.headers if meta is not None else None,
+        model=meta.model if meta is not None else None,
     )
 
 

@@ -34,6 +34,8 @@ class HttpRequest:
     stream: bool = False
     #: The credential the headers carry: masked wherever an error might echo it.
     secret: str = field(default="", repr=False)
+    #: The model asked for (named by an "unknown model" error).
+    model: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +46,8 @@ class ResponseMeta:
     headers: Mapping[str, str]
     #: The request's credential, so that errors built from this answer never show it.
     secret: str = field(default="", repr=False)
+    #: The request's model, so that an "unknown model" error can name it.
+    model: str = ""
 
     @property
     def request_id(self) -> str | None:

@@ -107,7 +107,7 @@ class ChatStreamDecoder:
     def _in_stream(self) -> ResponseMeta | None:
         # An event's status is the stream's 200, whatever its headers said at the start.
         meta = self._meta
-        return None if meta is None else ResponseMeta(200, meta.headers, meta.secret)
+        return None if meta is None else ResponseMeta(200, meta.headers, meta.secret, meta.model)
 
     def close(self) -> list[ChatDelta]:
         out: list[ChatDelta] = []

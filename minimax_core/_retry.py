@@ -121,7 +121,7 @@ class RetryFlow(Generic[T]):
         self._started = self._delivered = False
 
     def meta(self, status: int, headers: Mapping[str, str]) -> ResponseMeta:
-        return ResponseMeta(status, headers, self.request.secret)
+        return ResponseMeta(status, headers, self.request.secret, self.request.model)
 
     # -- streams ----------------------------------------------------------------------------
 

@@ -381,6 +381,7 @@ def _class_retried(cls: type[MiniMaxError]) -> bool:
 
 
 _CODE_SUFFIX = re.compile(r"\((\d{3,6})\)\s*$")
+_UNKNOWN_MODEL = re.compile(r"model\W*(not found|not exist|does not exist)|unknown model", re.I)
 _CONTEXT_OVERFLOW = re.compile(r"context (window|length)|too many tokens|exceeds? .*limit", re.I)
 
 
@@ -413,6 +414,7 @@ def classify(
     body: Any = None,
     name: str | None = None,
     headers: Mapping[str, str] | None = None,
+    model: str | None = None,
 ) -> APIStatusError:
     """Map one reported failure (from any carrier) to its error, complete.
 
@@ -429,6 +431,11 @@ def classify(
     text = message or (f"MiniMax error {code}" if code is not None else "MiniMax error")
     if rule.hint:
         text = f"{text}. {rule.hint}"
+    if model and _UNKNOWN_MODEL.search(message):
+        text = (
+            f"{text}. The model {model!r} is not served here: check `model=` and `api=` "
+            "(Model Studio serves MiniMax-M2.5, MiniMax/MiniMax-M2.5 and MiniMax/MiniMax-M2.1)."
+        )
     assert issubclass(cls, APIStatusError)
     return cls(
         text,

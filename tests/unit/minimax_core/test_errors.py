@@ -502,3 +502,30 @@ def test_the_api_key_never_appears_in_an_error_inside_a_stream(runner: Runner) -
     outcome = runner.stream(make_client(server), hi(), ChatParams(model="MiniMax-M2.7"))
     assert isinstance(outcome.error, AuthenticationError)
     assert_no_key(outcome.error)
+
+
+@pytest.mark.parametrize(
+    ("api", "reply"),
+    [
+        # the native tutorial's HTTP-200 shape
+        (
+            "native",
+            json_reply({"base_resp": {"status_code": 400, "status_msg": "model not found"}}),
+        ),
+        # Model Studio's native protocol
+        (
+            "dashscope-native",
+            json_reply(
+                {"code": "ModelNotFound", "message": "Model not exist.", "request_id": "r"}, 404
+            ),
+        ),
+    ],
+    ids=["tutorial-400", "dashscope-native-404"],
+)
+def test_an_unknown_model_error_names_the_model(runner: Runner, api: str, reply: Any) -> None:
+    server = FakeServer(reply)
+    with pytest.raises(MiniMaxError) as info:
+        runner.chat(make_client(server, api=api), hi(), ChatParams(model="MiniMax-M9"))
+    assert "'MiniMax-M9' is not served here" in str(info.value)
+    assert not info.value.is_retryable
+    assert server.count == 1
