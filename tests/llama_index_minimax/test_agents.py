@@ -15,7 +15,20 @@ from llama_index.core.agent.workflow import (
 from llama_index.core.memory import Memory
 
 from minimax_emulator.testing import EmulatorServer
-from tests.llama_index_minimax.helpers import ROUTES, add, chat_bodies, multiply, wire_message
+from tests.llama_index_minimax.helpers import (
+    ROUTES,
+    add,
+    anthropic_replay,
+    chat_bodies,
+    multiply,
+    results_after,
+    system_of,
+    tool_specs,
+    trailing_results,
+    wire_calls,
+    wire_message,
+    wire_reasoning,
+)
 
 BOTH = "Use add on 2 and 3, and multiply 4 and 5."
 STREAMING = pytest.mark.parametrize("streaming", [True, False], ids=["streaming", "not-streaming"])
@@ -33,13 +46,6 @@ def wire_replies(emulator: EmulatorServer, api: str) -> tuple[list[dict[str, Any
     return bodies, [wire_message(emulator, api, body) for body in bodies]
 
 
-def calls_of(message: dict[str, Any]) -> list[tuple[str, str, str]]:
-    return [
-        (c["id"], c["function"]["name"], c["function"]["arguments"])
-        for c in message.get("tool_calls") or ()
-    ]
-
-
 def assert_history_replayed(api: str, sent: list[dict[str, Any]], replies: list[Any]) -> None:
     """Every assistant turn in ``sent`` is the matching earlier reply, reasoning included, and
     each tool result follows the call it answers."""
@@ -54,33 +60,24 @@ def assert_history_replayed(api: str, sent: list[dict[str, Any]], replies: list[
             assert turn["content"] == wire["content"]  # the original <think>…</think> content
             assert turn["content"].startswith("<think>")
             assert "reasoning_details" not in turn
+        elif api == "anthropic":
+            # the reply's blocks verbatim: thinking first (text and signature), then the calls
+            assert turn == anthropic_replay(wire)
         else:
             assert turn["reasoning_content"] == wire["reasoning_content"]
             assert turn["content"].strip() == wire["content"].strip()
-        assert calls_of(turn) == calls_of(wire)
+        calls = wire_calls(api, wire)
+        assert wire_calls(api, turn) == calls
         # the results come right after their turn (parallel tools finish in any order)
-        answers = sent[position + 1 : position + 1 + len(calls_of(wire))]
-        assert {m["role"] for m in answers} <= {"tool"}
-        assert sorted(m["tool_call_id"] for m in answers) == sorted(i for i, _, _ in calls_of(wire))
+        answers = results_after(api, sent, position)
+        assert sorted(i for i, _ in answers) == sorted(i for i, _, _ in calls)
 
 
-def final_answer(body: dict[str, Any]) -> str:
+def final_answer(api: str, body: dict[str, Any]) -> str:
     """The emulator's answer to a request ending with tool results (in the order they were sent)."""
-    results: list[str] = []
-    for message in reversed(body["messages"]):
-        if message["role"] != "tool":
-            break
-        results.insert(0, message["content"])
+    results = trailing_results(api, body)
     assert sorted(results, key=int) == ["5", "20"] or results == ["42"]
     return f"Based on the tool results: {'; '.join(results)}."
-
-
-def reasoning_of(api: str, wire: dict[str, Any]) -> str:
-    if api == "openai":
-        return str(wire["reasoning_details"][0]["text"])
-    if api == "dashscope":
-        return str(wire["reasoning_content"])
-    return str(wire["content"]).removeprefix("<think>").partition("</think>")[0].strip()
 
 
 @pytest.mark.parametrize(("api", "model"), ROUTES)
@@ -101,13 +98,13 @@ async def test_function_agent_runs_a_two_tool_loop_with_reasoning_replayed(
     assert sorted(results) == [("add", {"a": 2, "b": 3}, 5), ("multiply", {"a": 4, "b": 5}, 20)]
     bodies, replies = wire_replies(emulator, api)
     assert len(bodies) == 2
-    assert str(result) == final_answer(bodies[1])
+    assert str(result) == final_answer(api, bodies[1])
     assert "<think>" not in str(result)
     assert_history_replayed(api, bodies[1]["messages"], replies[:1])
 
     thinking = "".join(e.thinking_delta or "" for e in events if isinstance(e, AgentStream))
     if streaming:  # the reasoning of both LLM calls, streamed as it arrived
-        assert thinking == reasoning_of(api, replies[0]) + reasoning_of(api, replies[1])
+        assert thinking == wire_reasoning(api, replies[0]) + wire_reasoning(api, replies[1])
         assert "<think>" not in "".join(e.delta for e in events if isinstance(e, AgentStream))
 
     # a second turn in the same conversation: every earlier turn comes back with its reasoning
@@ -116,9 +113,20 @@ async def test_function_agent_runs_a_two_tool_loop_with_reasoning_replayed(
     bodies, replies = wire_replies(emulator, api)
     assert len(bodies) == 4
     last = bodies[3]["messages"]
-    assert [m["role"] for m in last] == [
-        "user", "assistant", "tool", "tool", "assistant", "user", "assistant", "tool",
-    ]  # fmt: skip
+    if api == "anthropic":  # turns alternate; tool results are tool_result blocks in user turns
+        assert [(m["role"], [b["type"] for b in m["content"]]) for m in last] == [
+            ("user", ["text"]),
+            ("assistant", ["thinking", "tool_use", "tool_use"]),
+            ("user", ["tool_result", "tool_result"]),
+            ("assistant", ["thinking", "text"]),
+            ("user", ["text"]),
+            ("assistant", ["thinking", "tool_use"]),
+            ("user", ["tool_result"]),
+        ]
+    else:
+        assert [m["role"] for m in last] == [
+            "user", "assistant", "tool", "tool", "assistant", "user", "assistant", "tool",
+        ]  # fmt: skip
     assert_history_replayed(api, last, replies[:3])
 
 
@@ -151,13 +159,12 @@ async def test_agent_workflow_with_two_agents_reaches_a_final_answer(
     assert tools_run == ["add", "multiply"]
     bodies, replies = wire_replies(emulator, api)
     assert len(bodies) == 2
-    assert str(result) == final_answer(bodies[1])
+    assert str(result) == final_answer(api, bodies[1])
     first = bodies[0]
-    assert {t["function"]["name"] for t in first["tools"]} == {"add", "multiply", "handoff"}
-    systems = [m for m in first["messages"] if m["role"] == "system"]
-    assert len(systems) == 1  # MiniMax accepts one system message: merged, first
-    assert first["messages"][0] is systems[0]
-    assert "You are a calculator." in systems[0]["content"]
+    assert {name for name, _ in tool_specs(api, first)} == {"add", "multiply", "handoff"}
+    system = system_of(api, first)  # one system prompt (merged), where the route wants it
+    assert system is not None
+    assert "You are a calculator." in system
     assert_history_replayed(api, bodies[1]["messages"], replies[:1])
     if streaming:
         assert any(e.thinking_delta for e in events if isinstance(e, AgentStream))

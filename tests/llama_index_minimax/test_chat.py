@@ -14,13 +14,17 @@ from minimax_emulator.testing import EmulatorServer
 from tests.llama_index_minimax.helpers import (
     MODES,
     ROUTES,
+    anthropic_details,
     block_kinds,
     chat,
     chat_bodies,
     complete,
     thinking,
     user,
+    user_turn,
+    wire_answer,
     wire_message,
+    wire_reasoning,
 )
 
 QUESTION = "What is 2 + 2? Answer briefly, please."
@@ -28,14 +32,7 @@ QUESTION = "What is 2 + 2? Answer briefly, please."
 
 def wire_truth(api: str, message: dict[str, Any]) -> tuple[str, str]:
     """(reasoning, visible answer) of a raw emulator reply, split by hand for each route."""
-    if api == "openai":
-        return message["reasoning_details"][0]["text"], message["content"]
-    if api == "dashscope":
-        return message["reasoning_content"], message["content"]
-    content = message["content"]
-    assert content.startswith("<think>"), "the native route sends its reasoning inline"
-    reasoning, _, answer = content.removeprefix("<think>").partition("</think>")
-    return reasoning.strip(), answer.strip()
+    return wire_reasoning(api, message), wire_answer(api, message)
 
 
 @pytest.mark.parametrize(("api", "model"), ROUTES)
@@ -47,7 +44,8 @@ async def test_chat_answer_is_clean_and_reasoning_is_a_thinking_block(
     response = await chat(llm, [user(QUESTION)], mode)
 
     body = chat_bodies(emulator)[0]
-    reasoning, answer = wire_truth(api, wire_message(emulator, api, body))
+    wire = wire_message(emulator, api, body)
+    reasoning, answer = wire_truth(api, wire)
     message = response.message
     assert message.role == "assistant"
     assert message.content == answer == f"Echo: {QUESTION}"
@@ -57,7 +55,17 @@ async def test_chat_answer_is_clean_and_reasoning_is_a_thinking_block(
     (block,) = thinking(message)
     assert block.content == reasoning
     assert "<think>" not in (block.content or "")
-    assert block.num_tokens == response.additional_kwargs["reasoning_tokens"] > 0
+    if api == "anthropic":
+        # the route counts no reasoning tokens apart (output_tokens holds thinking and answer)
+        assert block.num_tokens is None
+        assert "reasoning_tokens" not in response.additional_kwargs
+        # kept for replay: each thinking block with its text and signature
+        assert block.additional_information == {
+            "provider": "minimax",
+            "reasoning_details": anthropic_details(wire),
+        }
+    else:
+        assert block.num_tokens == response.additional_kwargs["reasoning_tokens"] > 0
 
 
 @pytest.mark.parametrize(("api", "model"), ROUTES)
@@ -71,23 +79,43 @@ async def test_each_route_asks_for_reasoning_the_way_it_is_delivered(
             "openai": "/v1/chat/completions",
             "native": "/v1/text/chatcompletion_v2",
             "dashscope": "/compatible-mode/v1/chat/completions",
+            "anthropic": "/anthropic/v1/messages",
         }[api]
     )
-    # openai: split reasoning fields; native: inline <think> in content; dashscope: its own field
+    # openai: split reasoning fields; native: inline <think> in content; dashscope: its own field;
+    # anthropic: thinking blocks, which M2.7 always sends (no `thinking` field needed)
     assert body.get("reasoning_split") is (True if api == "openai" else None)
     assert body["model"] == model
-    assert body["messages"] == [{"role": "user", "content": "Hello"}]
+    assert body["messages"] == [user_turn(api, "Hello")]
+    if api == "anthropic":
+        assert "thinking" not in body
+        assert body["max_tokens"] > 0  # required on this route
 
 
 @pytest.mark.parametrize(("api", "model"), ROUTES)
 @MODES
 async def test_usage_is_in_additional_kwargs_and_raw(
-    make_llm: Any, api: str, model: str, mode: str
+    make_llm: Any, emulator: EmulatorServer, api: str, model: str, mode: str
 ) -> None:
     response = await chat(make_llm(api, model), [user(QUESTION)], mode)
     usage = response.additional_kwargs
     assert usage["prompt_tokens"] > 0
-    assert usage["completion_tokens"] > usage["reasoning_tokens"] > 0
+    if api == "anthropic":
+        # no reasoning count on this route; prompt tokens = uncached input + cache reads + writes
+        wire = wire_message(emulator, api, chat_bodies(emulator)[0])["usage"]
+        assert "reasoning_tokens" not in usage
+        assert usage["completion_tokens"] == wire["output_tokens"] > 0
+        assert (usage["cached_tokens"], usage["cache_creation_tokens"]) == (
+            wire["cache_read_input_tokens"],
+            wire["cache_creation_input_tokens"],
+        )
+        assert usage["prompt_tokens"] == (
+            wire["input_tokens"]
+            + wire["cache_read_input_tokens"]
+            + wire["cache_creation_input_tokens"]
+        )
+    else:
+        assert usage["completion_tokens"] > usage["reasoning_tokens"] > 0
     assert usage["total_tokens"] == usage["prompt_tokens"] + usage["completion_tokens"]
     raw = response.raw
     assert raw is not None
@@ -128,11 +156,14 @@ async def test_complete_returns_the_clean_answer_with_usage(
     assert response.text == "Echo: Say hi to Ada"
     assert "<think>" not in response.text
     assert response.additional_kwargs["total_tokens"] > 0
-    assert response.additional_kwargs["reasoning_tokens"] > 0
+    if api == "anthropic":  # the route counts no reasoning tokens apart
+        assert "reasoning_tokens" not in response.additional_kwargs
+    else:
+        assert response.additional_kwargs["reasoning_tokens"] > 0
     assert response.raw is not None
     assert response.raw["finish_reason"] == "stop"
     (body,) = chat_bodies(emulator)
-    assert body["messages"] == [{"role": "user", "content": "Say hi to Ada"}]
+    assert body["messages"] == [user_turn(api, "Say hi to Ada")]
 
 
 @MODES

@@ -20,7 +20,17 @@ from openai.types.chat.chat_completion_message_function_tool_call import Functio
 
 from minimax_core import InvalidInputError
 from minimax_emulator.testing import EmulatorServer
-from tests.llama_index_minimax.helpers import MODES, ROUTES, chat, chat_bodies, user
+from tests.llama_index_minimax.helpers import (
+    MODES,
+    ROUTES,
+    anthropic_replay,
+    chat,
+    chat_bodies,
+    tool_results,
+    user,
+    user_turn,
+    wire_message,
+)
 
 ARGS = '{"a": 2, "b": 3}'
 OPENAI_CALL = {"id": "call_abc", "type": "function", "function": {"name": "add", "arguments": ARGS}}
@@ -41,6 +51,14 @@ def plain_detail(text: str) -> list[dict[str, Any]]:
 
 def expected_assistant(api: str, reasoning: str, content: str = "") -> dict[str, Any]:
     """How each route wants an assistant turn with plain reasoning text sent back."""
+    if api == "anthropic":  # one unsigned thinking block (no signature to send), then the call
+        blocks: list[dict[str, Any]] = [{"type": "thinking", "thinking": reasoning}]
+        if content:
+            blocks.append({"type": "text", "text": content})
+        blocks.append(
+            {"type": "tool_use", "id": "call_abc", "name": "add", "input": json.loads(ARGS)}
+        )
+        return {"role": "assistant", "content": blocks}
     turn: dict[str, Any] = {"role": "assistant", "tool_calls": [OPENAI_CALL]}
     if api == "openai":
         turn.update(content=content, reasoning_details=plain_detail(reasoning))
@@ -69,9 +87,9 @@ async def test_history_from_another_provider_is_replayed_in_the_routes_form(
     assert response.message.content == "Based on the tool results: 5."
     (body,) = chat_bodies(emulator)
     assert body["messages"] == [
-        {"role": "user", "content": "Please add 2 and 3."},
+        user_turn(api, "Please add 2 and 3."),
         expected_assistant(api, "I should call add."),
-        {"role": "tool", "tool_call_id": "call_abc", "content": "5"},
+        *tool_results(api, [("call_abc", "5")]),
     ]
 
 
@@ -147,6 +165,11 @@ async def test_our_own_turn_survives_a_json_round_trip(
     if api == "native":
         assert turn["content"].startswith("<think>\n")
         assert turn["content"].endswith("</think>\n\nEcho: Hi")
+    elif api == "anthropic":  # the thinking block with its signature, then the text, verbatim
+        wire = wire_message(emulator, api, chat_bodies(emulator)[0])
+        assert turn == anthropic_replay(wire)
+        assert [b["type"] for b in turn["content"]] == ["thinking", "text"]
+        assert turn["content"][1] == {"type": "text", "text": "Echo: Hi"}
     else:
         assert turn["content"] == "Echo: Hi"
 

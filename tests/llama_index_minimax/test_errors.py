@@ -23,7 +23,15 @@ from minimax_core import (
     StreamInterruptedError,
 )
 from minimax_emulator.testing import EmulatorServer
-from tests.llama_index_minimax.helpers import ROUTES, chat_bodies, user
+from tests.llama_index_minimax.helpers import (
+    ROUTES,
+    answer_events,
+    chat_bodies,
+    thinking,
+    user,
+    wire_message,
+    wire_reasoning,
+)
 
 KINDS = pytest.mark.parametrize("kind", ["chat", "achat", "stream_chat", "astream_chat"])
 WRONG_KEY = "sk-wrong-key-0123456789abcdef"
@@ -94,6 +102,8 @@ async def test_invalid_params_2013_is_not_retried(
         ("openai", "fail=429x1", "astream_chat"),
         ("native", "fail=1002x1", "achat"),  # HTTP 200 + base_resp 1002
         ("dashscope", "fail=429x1", "stream_chat"),
+        ("anthropic", "fail=429x1", "achat"),  # HTTP 429 rate_limit_error
+        ("anthropic", "fail=429x1", "astream_chat"),
     ],
 )
 async def test_rate_limits_are_retried_then_succeed(
@@ -134,8 +144,8 @@ async def test_native_http_200_base_resp_errors_are_typed(
 async def test_an_error_inside_a_stream_is_raised_and_not_retried(
     make_llm: Any, emulator: EmulatorServer, api: str, model: str, kind: str
 ) -> None:
-    # paced writes, and the error after 4 events: the answer's start reaches the caller first
-    spec = "stream_error=4:1000; chunk_ms=15"
+    # paced writes, and the error after 4 events of the answer: its start reaches the caller first
+    spec = f"stream_error={answer_events(api, 4)}:1000; chunk_ms=15"
     llm = make_llm(api, model, default_headers={"X-Emulator": spec})
     got: list[Any] = []
     with pytest.raises(ServerError) as caught:
@@ -143,8 +153,11 @@ async def test_an_error_inside_a_stream_is_raised_and_not_retried(
     if api != "dashscope":  # DashScope names its errors ("internal_error"), MiniMax numbers them
         assert caught.value.code == 1000
     assert got  # part of the answer had reached the caller: retrying would duplicate it
-    assert got[-1].additional_kwargs.get("thinking_delta")
-    assert len(chat_bodies(emulator)) == 1
+    shown = "".join(r.additional_kwargs.get("thinking_delta", "") for r in got)
+    assert shown
+    assert "".join(b.content or "" for b in thinking(got[-1].message)) == shown
+    (body,) = chat_bodies(emulator)
+    assert wire_reasoning(api, wire_message(emulator, api, body)).startswith(shown.strip())
 
 
 async def test_an_error_before_anything_reached_the_caller_is_retried(
@@ -161,7 +174,9 @@ async def test_an_error_before_anything_reached_the_caller_is_retried(
 async def test_a_dropped_connection_mid_stream_is_interrupted_not_truncated(
     make_llm: Any, emulator: EmulatorServer, api: str, model: str, kind: str
 ) -> None:
-    llm = make_llm(api, model, default_headers={"X-Emulator": "disconnect_after=2"})
+    # cut after 2 events of the answer (the Anthropic route's framing events carry none of it)
+    spec = f"disconnect_after={answer_events(api, 2)}"
+    llm = make_llm(api, model, default_headers={"X-Emulator": spec})
     got: list[Any] = []
     with pytest.raises(StreamInterruptedError) as caught:
         await call_collecting(llm, kind, [user("Hi")], got)

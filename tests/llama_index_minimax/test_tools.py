@@ -24,6 +24,8 @@ from tests.llama_index_minimax.helpers import (
     predict_and_call,
     stream_chat_with_tools,
     tool_blocks,
+    tool_specs,
+    wire_calls,
     wire_message,
 )
 
@@ -52,17 +54,27 @@ async def test_chat_with_tools_returns_the_call_with_its_reasoning(
     response = await chat_with_tools(llm, TOOLS, mode, user_msg="Please add 2 and 3.")
 
     (body,) = chat_bodies(emulator)
-    assert [t["function"]["name"] for t in body["tools"]] == ["add", "multiply"]
-    assert body["tools"][0]["function"]["parameters"]["required"] == ["a", "b"]
+    assert [name for name, _ in tool_specs(api, body)] == ["add", "multiply"]
+    assert tool_specs(api, body)[0][1]["required"] == ["a", "b"]
     wire = wire_message(emulator, api, body)
-    (wire_call,) = wire["tool_calls"]
+    ((call_id, _, _),) = wire_calls(api, wire)
     assert block_kinds(response.message) == ["thinking", "text", "tool_call"]
     assert response.message.content is not None
     assert "<think>" not in response.message.content
-    assert selections(llm, response) == [(wire_call["id"], "add", {"a": 2, "b": 3})]
+    assert selections(llm, response) == [(call_id, "add", {"a": 2, "b": 3})]
     # also where older llama-index-core code looks (streamed structured output, chat engines)
     (legacy,) = response.message.additional_kwargs["tool_calls"]
-    assert legacy == {k: wire_call[k] for k in ("id", "type", "function")}
+    if api == "anthropic":  # the call came as a tool_use block: the same call, OpenAI-shaped
+        assert set(legacy) == {"id", "type", "function"}
+        assert (legacy["id"], legacy["type"], legacy["function"]["name"]) == (
+            call_id,
+            "function",
+            "add",
+        )
+        assert json.loads(legacy["function"]["arguments"]) == {"a": 2, "b": 3}
+    else:
+        (wire_call,) = wire["tool_calls"]
+        assert legacy == {k: wire_call[k] for k in ("id", "type", "function")}
 
 
 @pytest.mark.parametrize(("api", "model"), ROUTES)
