@@ -286,6 +286,8 @@ def response_metadata(result: core.ChatResult, model_name: str) -> dict[str, Any
         meta["empty_answer"] = True
     if result.tool_call_recovered:
         meta["tool_call_recovered"] = True
+    if result.search_info:
+        meta["search_info"] = result.search_info
     return meta
 
 

@@ -63,14 +63,27 @@ class ChatMiniMax(BaseChatModel, ClientSettings):
             MiniMax-M3 only (M2.x always think; asking them not to is a clear error).
         stop: list[str] | None
             Also enforced client-side: MiniMax ignores ``stop`` on current models.
+        enable_search: bool | None
+            Model Studio's web search (``api="dashscope"`` / ``"dashscope-native"``, models
+            that have it: ``MiniMax-M2.5``, ``MiniMax/MiniMax-M2.5``); elsewhere a clear error.
+            What the reply reports of the search is in ``response_metadata["search_info"]``.
+            Also per call: ``llm.invoke(..., enable_search=True)`` or ``llm.bind(...)``.
+        search_options: dict | None
+            Model Studio's ``search_options`` (e.g. ``{"forced_search": True}``); needs
+            ``enable_search=True``.
 
     Key init args — client params:
         api_key: SecretStr | None
-            Defaults to ``MINIMAX_API_KEY`` (``DASHSCOPE_API_KEY`` for ``api="dashscope"``).
-        api: "openai" | "native" | "dashscope" | "anthropic"
+            Defaults to ``MINIMAX_API_KEY`` (``DASHSCOPE_API_KEY`` for ``api="dashscope"`` and
+            ``api="dashscope-native"``).
+        api: "openai" | "native" | "dashscope" | "anthropic" | "dashscope-native"
             The route: OpenAI-compatible (default), MiniMax's native ``chatcompletion_v2``,
-            Alibaba Model Studio, or MiniMax's Anthropic-compatible ``/anthropic/v1/messages``
-            (signed thinking blocks replayed verbatim across tool turns).
+            Alibaba Model Studio's OpenAI-compatible mode (``/compatible-mode/v1``), MiniMax's
+            Anthropic-compatible ``/anthropic/v1/messages`` (signed thinking blocks replayed
+            verbatim across tool turns), or Model Studio's own DashScope protocol
+            (``/api/v1/services/aigc/text-generation/generation``, what the ``dashscope`` SDK
+            speaks). Both Model Studio routes take a DashScope key (env ``DASHSCOPE_BASE_URL``
+            for the host) and report Model Studio's limits in ``profile``.
         region: "global" | "cn"
             ``api.minimax.io`` or ``api.minimaxi.com`` (env ``MINIMAX_REGION``).
         base_url: str | None
@@ -179,9 +192,10 @@ class ChatMiniMax(BaseChatModel, ClientSettings):
 
     Response metadata:
         ``model_provider="minimax"``, ``model_name``, ``finish_reason``, ``id``,
-        ``request_id`` (quote it to MiniMax support) and ``empty_answer=True`` when the whole
+        ``request_id`` (quote it to MiniMax support), ``empty_answer=True`` when the whole
         ``max_tokens`` budget went to reasoning (raise ``max_tokens``; a
-        ``minimax_core.EmptyAnswerWarning`` says so too).
+        ``minimax_core.EmptyAnswerWarning`` says so too), and ``search_info`` when a Model
+        Studio web search (``enable_search``) reported its sources (on a stream: the last chunk).
 
     Errors:
         Typed errors from ``langchain_minimax.errors`` that are both ``minimax_core`` errors
@@ -196,6 +210,7 @@ class ChatMiniMax(BaseChatModel, ClientSettings):
             ChatMiniMax(region="cn")                         # api.minimaxi.com
             ChatMiniMax(api="native", model="MiniMax-M2.7")  # /v1/text/chatcompletion_v2
             ChatMiniMax(api="dashscope", model="MiniMax-M2.5")  # Alibaba Model Studio
+            ChatMiniMax(api="dashscope-native", model="MiniMax-M2.5", enable_search=True)
             ChatMiniMax(api="anthropic", model="MiniMax-M3", thinking="adaptive")  # /anthropic
     """
 
@@ -203,7 +218,6 @@ class ChatMiniMax(BaseChatModel, ClientSettings):
 
     model_name: str = Field(default="MiniMax-M2.7", alias="model")
     """The MiniMax model id."""
-    """The route: OpenAI-compatible, MiniMax native, or Alibaba Model Studio (DashScope)."""
     temperature: float | None = None
     top_p: float | None = None
     max_tokens: int | None = Field(default=None, alias="max_completion_tokens")
@@ -214,6 +228,11 @@ class ChatMiniMax(BaseChatModel, ClientSettings):
     """Use streaming under ``invoke`` too."""
     stream_usage: bool = True
     """Ask for token usage at the end of streams."""
+    enable_search: bool | None = None
+    """Model Studio's web search (``api="dashscope"`` / ``"dashscope-native"``; results in
+    ``response_metadata["search_info"]``). Also accepted per call."""
+    search_options: dict[str, Any] | None = None
+    """Model Studio's ``search_options`` (e.g. ``{"forced_search": True}``). Also per call."""
     model_kwargs: dict[str, Any] = Field(default_factory=dict)
     """Extra request fields sent as given (e.g. ``{"mask_sensitive_info": True}``)."""
 
@@ -246,6 +265,8 @@ class ChatMiniMax(BaseChatModel, ClientSettings):
             "top_p": self.top_p,
             "max_tokens": self.max_tokens,
             "thinking": self.thinking,
+            "enable_search": self.enable_search,
+            "search_options": self.search_options,
         }
 
     def _get_ls_params(self, stop: list[str] | None = None, **kwargs: Any) -> LangSmithParams:
@@ -260,11 +281,22 @@ class ChatMiniMax(BaseChatModel, ClientSettings):
             params["ls_stop"] = stop or self.stop
         return params
 
+    def _model_info(self) -> core.ModelInfo:
+        """The model as the configured route serves it (Model Studio's limits on its routes)."""
+        return core.model_info(self.model_name, self.api)
+
+    def _native_json_schema(self) -> bool:
+        """Whether ``response_format`` json_schema is enforced: by the model, on this route.
+        (Read from the route's table, not the client: the profile is resolved while the model
+        is being validated, and LangChain drops any error raised then.)"""
+        route = core.ClientConfig(api=self.api).dialect
+        return self._model_info().json_schema and route.response_format
+
     def _resolve_model_profile(self) -> ModelProfile | None:
-        info = core.model_info(self.model_name)
+        info = self._model_info()
         return ModelProfile(
             name=info.id,
-            max_input_tokens=info.context_window,
+            max_input_tokens=info.max_input_tokens or info.context_window,
             max_output_tokens=info.max_output_tokens,
             text_inputs=True,
             image_inputs=info.vision,
@@ -277,7 +309,7 @@ class ChatMiniMax(BaseChatModel, ClientSettings):
             tool_calling=info.tools,
             tool_choice=info.tools,
             tool_call_streaming=info.tools,
-            structured_output=info.json_schema,
+            structured_output=self._native_json_schema(),
         )
 
     def get_num_tokens(self, text: str) -> int:
@@ -320,6 +352,8 @@ class ChatMiniMax(BaseChatModel, ClientSettings):
             parallel_tool_calls=kwargs.pop("parallel_tool_calls", None),
             response_format=kwargs.pop("response_format", None),
             stream_usage=self.stream_usage,
+            enable_search=kwargs.pop("enable_search", self.enable_search),
+            search_options=kwargs.pop("search_options", self.search_options),
             extra={**self.model_kwargs, **kwargs},
         )
         return params, structured
@@ -447,7 +481,7 @@ class ChatMiniMax(BaseChatModel, ClientSettings):
             method=method,
             include_raw=include_raw,
             strict=strict,
-            native_json_schema=core.model_info(self.model_name).json_schema,
+            native_json_schema=self._native_json_schema(),
             bind=self.bind,
             bind_tools=self.bind_tools,
         )

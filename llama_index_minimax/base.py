@@ -60,6 +60,7 @@ def _raw(result: core.ChatResult) -> dict[str, Any]:
         "tool_call_missing": result.tool_call_missing,
         "required_tool": result.required_tool,
         "tool_choice_failure": result.tool_choice_failure(),
+        "search_info": result.search_info,
     }
 
 
@@ -147,11 +148,22 @@ class MiniMax(FunctionCallingLLM, ClientSettings):
     ``api="anthropic"`` ``cache_creation_tokens``; ``prompt_tokens`` includes both). Errors
     are ``minimax_core`` errors (``AuthenticationError``, ``RateLimitError``, …).
 
+    Routes (``api=``): ``"openai"`` (MiniMax's OpenAI-compatible API, the default),
+    ``"native"`` (MiniMax's ``chatcompletion_v2``), ``"anthropic"`` (MiniMax's
+    Anthropic-compatible ``/anthropic/v1/messages``), and Alibaba Model Studio's two:
+    ``"dashscope"`` (its OpenAI-compatible mode, ``/compatible-mode/v1``) and
+    ``"dashscope-native"`` (its own DashScope protocol,
+    ``/api/v1/services/aigc/text-generation/generation``, what the ``dashscope`` SDK speaks).
+    On Model Studio's routes ``metadata`` reports Model Studio's limits, and ``enable_search=True``
+    turns on its web search (models that have it: ``MiniMax-M2.5``, ``MiniMax/MiniMax-M2.5``;
+    ``search_options`` tunes it; the sources it reports are in ``response.raw["search_info"]``).
+
     The API key is never shown or serialised: ``repr``/``to_dict``/``to_json`` leave it out, and
     ``from_dict``/``from_json`` read it from ``MINIMAX_API_KEY`` (``DASHSCOPE_API_KEY`` for
-    ``api="dashscope"``) again. Pickles keep it (a trusted transport: a model built with
-    ``api_key=...`` works in a worker process). Tool calls are ``ToolCallBlock``\\ s, mirrored in
-    ``message.additional_kwargs["tool_calls"]`` (OpenAI shape) for code that looks there.
+    ``api="dashscope"`` and ``"dashscope-native"``) again. Pickles keep it (a trusted
+    transport: a model built with ``api_key=...`` works in a worker process). Tool calls are
+    ``ToolCallBlock``\\ s, mirrored in ``message.additional_kwargs["tool_calls"]`` (OpenAI
+    shape) for code that looks there.
     """
 
     model: str = Field(default="MiniMax-M2.7", description="The MiniMax model id.")
@@ -166,6 +178,16 @@ class MiniMax(FunctionCallingLLM, ClientSettings):
     stop: list[str] | None = Field(
         default=None, description="Stop sequences (also enforced client-side)."
     )
+    enable_search: bool | None = Field(
+        default=None,
+        description="Model Studio's web search (api='dashscope' or 'dashscope-native', models "
+        "that have it); the sources it reports are in response.raw['search_info'].",
+    )
+    search_options: dict[str, Any] | None = Field(
+        default=None,
+        description="Model Studio's search_options (e.g. {'forced_search': True}); needs "
+        "enable_search=True.",
+    )
     additional_kwargs: dict[str, Any] = Field(
         default_factory=dict, description="Extra request fields sent as given."
     )
@@ -176,7 +198,7 @@ class MiniMax(FunctionCallingLLM, ClientSettings):
 
     @property
     def metadata(self) -> LLMMetadata:
-        info = core.model_info(self.model)
+        info = core.model_info(self.model, self.api)  # Model Studio's limits on its routes
         return LLMMetadata(
             context_window=info.context_window,
             num_output=self.max_tokens or info.recommended_max_tokens,
@@ -202,6 +224,8 @@ class MiniMax(FunctionCallingLLM, ClientSettings):
             tool_choice=tool_choice_name(kwargs.pop("tool_choice", None)),
             parallel_tool_calls=kwargs.pop("parallel_tool_calls", None),
             response_format=kwargs.pop("response_format", None),
+            enable_search=kwargs.pop("enable_search", self.enable_search),
+            search_options=kwargs.pop("search_options", self.search_options),
             extra={**self.additional_kwargs, **kwargs},
         )
 

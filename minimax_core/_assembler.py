@@ -68,7 +68,7 @@ class ChatAssembler:
         self._forced = forced
         self._tools = ToolCallAssembler(max_tool_calls)
         self._details = ReasoningDetailsAccumulator(incremental=incremental_reasoning)
-        self._reasoning_content = SnapshotAccumulator()
+        self._reasoning_content = SnapshotAccumulator(incremental=incremental_reasoning)
         self._think: list[str] = []
         self._raw: list[str] = []
         self._text: list[str] = []
@@ -80,6 +80,7 @@ class ChatAssembler:
         self.finish_reason: str | None = None
         self.usage: TokenUsage | None = None
         self.search_info: dict[str, Any] | None = None
+        self.request_id: str | None = None
         self._recovered = False
         self._call_missing = False
 
@@ -98,6 +99,8 @@ class ChatAssembler:
             self.usage = token_usage(usage)
         if chunk.search_info:
             self.search_info = chunk.search_info
+        if self.request_id is None and chunk.request_id:
+            self.request_id = chunk.request_id  # a body's id (Model Studio's native protocol)
         for choice in chunk.choices or ():
             if choice.index != 0:
                 continue
@@ -239,7 +242,7 @@ class ChatAssembler:
             usage=self.usage,
             id=self.id,
             model=self.model,
-            request_id=request_id,
+            request_id=request_id or self.request_id,
             invalid_tool_calls=invalid,
             empty_answer=empty,
             tool_call_recovered=self._recovered,

@@ -44,6 +44,7 @@ class DashScopeNativeReader:
                 choice.finish_reason = None
         return ChatCompletion(
             id=doc.request_id,
+            request_id=doc.request_id,
             choices=choices,
             usage=_usage(doc.usage),
             search_info=output.search_info if output is not None else None,

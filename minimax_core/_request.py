@@ -126,7 +126,8 @@ def _thinking(mode: ThinkingMode | None, info: ModelInfo, dialect: Dialect) -> T
         return None
     if not dialect.thinking:
         raise InvalidInputError(
-            f"The {dialect.name!r} route cannot switch thinking; use api='openai' or 'native'."
+            f"The {dialect.name!r} route cannot switch thinking; use api='openai', 'native' or "
+            "'anthropic'."
         )
     return mode
 

@@ -27,12 +27,13 @@ class ClientSettings(BaseModel):
         default=None,
         validation_alias=AliasChoices("api_key", "minimax_api_key"),
         exclude=True,  # never in model_dump / to_dict / to_json; re-read from the environment
-        description="API key (env MINIMAX_API_KEY; DASHSCOPE_API_KEY for api='dashscope').",
+        description="API key (env MINIMAX_API_KEY; DASHSCOPE_API_KEY on the Model Studio routes).",
     )
     api: Api = Field(
         default="openai",
         description="Route: 'openai' (/v1/chat/completions, the default), 'native' "
-        "(/v1/text/chatcompletion_v2) or 'dashscope' (Alibaba Model Studio, chat only).",
+        "(/v1/text/chatcompletion_v2), 'anthropic' (/anthropic/v1/messages), or Alibaba Model "
+        "Studio's 'dashscope' (OpenAI-compatible mode) and 'dashscope-native' (chat only).",
     )
     region: RegionName = Field(
         default="global",

@@ -333,8 +333,8 @@ RULES_BY_STATUS: Final[Mapping[int, Rule]] = MappingProxyType(
 )
 
 _DASHSCOPE_AUTH_HINT = (
-    "Check DASHSCOPE_API_KEY: api='dashscope' needs an Alibaba Cloud Model Studio key, not a "
-    "MiniMax one."
+    "Check DASHSCOPE_API_KEY: api='dashscope' and api='dashscope-native' need an Alibaba Cloud "
+    "Model Studio key (from the mainland-China console), not a MiniMax one."
 )
 
 #: DashScope's textual error codes (``error.code``), normalised: lower case, no ``_``, the part

@@ -92,12 +92,10 @@ def assert_replayed_verbatim(bodies: list[dict[str, Any]]) -> None:
 
 
 def langchain_answer(bound: Any, history: list[BaseMessage], mode: str) -> AIMessage:
-    if mode == "invoke":
-        answer: AIMessage = bound.invoke(history)
-        return answer
-    if mode == "ainvoke":
-        answer = asyncio.run(bound.ainvoke(history))
-        return answer
+    if mode in ("invoke", "ainvoke"):
+        call = bound.invoke(history) if mode == "invoke" else asyncio.run(bound.ainvoke(history))
+        assert isinstance(call, AIMessage)
+        return call
     chunks = list(bound.stream(history))
     total: Any = chunks[0]
     for chunk in chunks[1:]:
