@@ -43,21 +43,39 @@ def tool_choice_name(choice: Any) -> str | None:
     """Any framework's ``tool_choice`` → ``"auto"``/``"none"``/``"any"``/a tool name (or None).
 
     Accepted: None/False (no preference), True/``"any"``/``"required"`` (some tool), a tool name,
-    ``"auto"``/``"none"``, and OpenAI's ``{"type": "function", "function": {"name": ...}}`` or
-    ``{"name": ...}`` dicts.
+    ``"auto"``/``"none"``, OpenAI's ``{"type": "function", "function": {"name": ...}}``,
+    ``{"type": "required" | "auto" | "none"}`` and ``{"name": ...}`` dicts, and Anthropic's
+    ``{"type": "any" | "auto" | "none"}`` / ``{"type": "tool", "name": ...}``. Anything else is a
+    ``ValueError`` (raised before anything is sent).
     """
     if choice is None or choice is False:
         return None
     if choice is True or choice in ("any", "required"):
         return "any"
-    if isinstance(choice, dict):
-        function = choice.get("function") or {}
-        name = function.get("name") or choice.get("name")
-        if isinstance(name, str):
-            return name
-    elif isinstance(choice, str):
+    if isinstance(choice, str):
+        if not choice.strip():
+            raise ValueError("tool_choice must not be an empty string")
         return choice
+    if isinstance(choice, dict):
+        return _dict_choice(choice)
     raise ValueError(f"Unrecognised tool_choice {choice!r}")
+
+
+def _dict_choice(choice: dict[str, Any]) -> str:
+    kind = choice.get("type")
+    function = choice.get("function")
+    name = function.get("name") if isinstance(function, dict) else None
+    name = name or choice.get("name")
+    if kind in (None, "function", "tool") and isinstance(name, str) and name:
+        return name
+    if kind in ("any", "required"):
+        return "any"
+    if kind in ("auto", "none") and name is None:
+        return str(kind)
+    raise ValueError(
+        f"Unrecognised tool_choice {choice!r}: use 'auto', 'none', 'any'/'required', a tool name, "
+        "{'type': 'function', 'function': {'name': ...}} or {'type': 'tool', 'name': ...}"
+    )
 
 
 def forcing_instruction(forced: ForcedTool) -> str:

@@ -114,6 +114,8 @@ FORCED_ANY = [
     pytest.param("any", id="any"),
     pytest.param("required", id="required"),
     pytest.param(True, id="True"),
+    pytest.param({"type": "any"}, id="anthropic_any"),
+    pytest.param({"type": "required"}, id="openai_typed_required"),
 ]
 FORCED_NAMED = [
     pytest.param("get_time", id="name"),

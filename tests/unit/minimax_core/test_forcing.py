@@ -208,13 +208,24 @@ def test_a_real_call_needs_no_recovery(runner: Runner) -> None:
         ("get_weather", "get_weather"),
         ({"type": "function", "function": {"name": "get_weather"}}, "get_weather"),
         ({"name": "get_weather"}, "get_weather"),
+        # OpenAI's typed dicts
+        ({"type": "required"}, "any"),
+        ({"type": "auto"}, "auto"),
+        ({"type": "none"}, "none"),
+        # Anthropic's forms (ChatAnthropic users pass them to bind_tools)
+        ({"type": "any"}, "any"),
+        ({"type": "tool", "name": "get_weather"}, "get_weather"),
+        ({"type": "auto", "disable_parallel_tool_use": True}, "auto"),
     ],
 )
 def test_every_frameworks_tool_choice_form_is_understood(choice: object, expected: str) -> None:
     assert tool_choice_name(choice) == expected
 
 
-@pytest.mark.parametrize("choice", [{"type": "function"}, 3, ["a"]])
+@pytest.mark.parametrize(
+    "choice",
+    [{"type": "function"}, {"type": "tool"}, {"type": "sometimes"}, 3, ["a"], ""],
+)
 def test_an_unreadable_tool_choice_is_a_clear_error(choice: object) -> None:
-    with pytest.raises(ValueError, match="Unrecognised tool_choice"):
+    with pytest.raises(ValueError, match="Unrecognised tool_choice|must not be an empty"):
         tool_choice_name(choice)
