@@ -227,5 +227,5 @@ def test_every_frameworks_tool_choice_form_is_understood(choice: object, expecte
     [{"type": "function"}, {"type": "tool"}, {"type": "sometimes"}, 3, ["a"], ""],
 )
 def test_an_unreadable_tool_choice_is_a_clear_error(choice: object) -> None:
-    with pytest.raises(ValueError, match="Unrecognised tool_choice|must not be an empty"):
+    with pytest.raises(ValueError, match=r"Unrecognised tool_choice|must not be an empty"):
         tool_choice_name(choice)
