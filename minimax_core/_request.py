@@ -21,6 +21,7 @@ from typing import Any, Literal
 from minimax_core._catalog import ModelInfo, model_info
 from minimax_core._dialects import Dialect, Reader
 from minimax_core._forcing import ForcedTool, forcing_instruction
+from minimax_core._schema import harden
 from minimax_core._types import (
     AssistantMessage,
     ChatMessage,
@@ -156,8 +157,7 @@ def _tool(tool: object) -> ToolDefinition:
         )
     if not isinstance(tool.parameters, dict):
         raise InvalidInputError(f"Tool {tool.name!r}: parameters must be a JSON schema object")
-    params = dict(tool.parameters)
-    params.pop("strict", None)
+    params = harden(tool.parameters, tool.name)
     if params.get("type", "object") != "object":
         raise InvalidInputError(
             f"Tool {tool.name!r}: parameters must be a JSON schema of type 'object', "
