@@ -288,6 +288,9 @@ def response_metadata(result: core.ChatResult, model_name: str) -> dict[str, Any
         meta["tool_call_recovered"] = True
     if result.search_info:
         meta["search_info"] = result.search_info
+    if result.tool_choice_repairs:
+        # MiniMax answered a forced tool choice in text; this many extra round trips fixed it.
+        meta["tool_choice_repairs"] = result.tool_choice_repairs
     return meta
 
 

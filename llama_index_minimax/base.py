@@ -60,6 +60,7 @@ def _raw(result: core.ChatResult) -> dict[str, Any]:
         "tool_call_missing": result.tool_call_missing,
         "required_tool": result.required_tool,
         "tool_choice_failure": result.tool_choice_failure(),
+        "tool_choice_repairs": result.tool_choice_repairs,
         "search_info": result.search_info,
     }
 

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -49,9 +50,9 @@ def embedding_batches(texts: Sequence[str], batch_size: int, max_batch_chars: in
 class ChatStream:
     """Iterate for :class:`ChatDelta` items; ``result`` holds the whole answer afterwards."""
 
-    def __init__(self, items: Iterator[ChatDelta], decoder: ChatStreamDecoder) -> None:
+    def __init__(self, items: Iterator[ChatDelta], state: _StreamState) -> None:
         self._items = items
-        self._decoder = decoder
+        self._state = state
 
     def __iter__(self) -> Iterator[ChatDelta]:
         return self._items
@@ -68,13 +69,13 @@ class ChatStream:
     @property
     def result(self) -> ChatResult:
         """The complete answer (usage, tool calls, reasoning for replay); after iteration."""
-        return _result(self._decoder)
+        return self._state.result()
 
 
 class AsyncChatStream:
-    def __init__(self, items: AsyncIterator[ChatDelta], decoder: ChatStreamDecoder) -> None:
+    def __init__(self, items: AsyncIterator[ChatDelta], state: _StreamState) -> None:
         self._items = items
-        self._decoder = decoder
+        self._state = state
 
     def __aiter__(self) -> AsyncIterator[ChatDelta]:
         return self._items
@@ -89,7 +90,7 @@ class AsyncChatStream:
 
     @property
     def result(self) -> ChatResult:
-        return _result(self._decoder)
+        return self._state.result()
 
 
 class MiniMaxClient:
@@ -158,31 +159,71 @@ class MiniMaxClient:
 
     # -- chat -------------------------------------------------------------------------------
 
+    # A forced tool choice answered in text is repaired with at most ``tool_choice_repairs`` more
+    # round trips (``_forcing.repair_request`` decides); each method below is one loop over that.
+
+    def _repair(
+        self, messages: Sequence[ChatMessage], params: ChatParams, result: ChatResult, done: int
+    ) -> tuple[list[ChatMessage], ChatParams] | None:
+        from minimax_core._forcing import repair_request
+
+        limit = self.config.tool_choice_repairs
+        return repair_request(messages, params, result, attempt=done, limit=limit)
+
     def chat(self, messages: Sequence[ChatMessage], params: ChatParams) -> ChatResult:
         from minimax_core._protocol import interpret_chat
 
-        prepared, request = self._chat_request(messages, params, stream=False)
-        return self._sync().call(request, partial(interpret_chat, prepared))
+        done = 0
+        while True:
+            prepared, request = self._chat_request(messages, params, stream=False)
+            result = self._sync().call(request, partial(interpret_chat, prepared))
+            repair = self._repair(messages, params, result, done)
+            if repair is None:
+                return replace(result, tool_choice_repairs=done)
+            (messages, params), done = repair, done + 1
 
     async def achat(self, messages: Sequence[ChatMessage], params: ChatParams) -> ChatResult:
         from minimax_core._protocol import interpret_chat
 
-        prepared, request = self._chat_request(messages, params, stream=False)
-        return await self._async().call(request, partial(interpret_chat, prepared))
+        done = 0
+        while True:
+            prepared, request = self._chat_request(messages, params, stream=False)
+            result = await self._async().call(request, partial(interpret_chat, prepared))
+            repair = self._repair(messages, params, result, done)
+            if repair is None:
+                return replace(result, tool_choice_repairs=done)
+            (messages, params), done = repair, done + 1
 
     def stream(self, messages: Sequence[ChatMessage], params: ChatParams) -> ChatStream:
-        from minimax_core._protocol import ChatStreamDecoder
+        state = _StreamState(*self._chat_request(messages, params, stream=True))
+        return ChatStream(self._stream_items(messages, params, state), state)
 
-        prepared, request = self._chat_request(messages, params, stream=True)
-        decoder = ChatStreamDecoder(prepared)
-        return ChatStream(self._sync().stream(request, decoder), decoder)
+    def _stream_items(
+        self, messages: Sequence[ChatMessage], params: ChatParams, state: _StreamState
+    ) -> Iterator[ChatDelta]:
+        while True:
+            yield from self._sync().stream(state.request, state.decoder)
+            repair = self._repair(messages, params, state.result(), state.repairs)
+            if repair is None:
+                return
+            messages, params = repair
+            state.next(*self._chat_request(messages, params, stream=True))
 
     def astream(self, messages: Sequence[ChatMessage], params: ChatParams) -> AsyncChatStream:
-        from minimax_core._protocol import ChatStreamDecoder
+        state = _StreamState(*self._chat_request(messages, params, stream=True))
+        return AsyncChatStream(self._astream_items(messages, params, state), state)
 
-        prepared, request = self._chat_request(messages, params, stream=True)
-        decoder = ChatStreamDecoder(prepared)
-        return AsyncChatStream(self._async().stream(request, decoder), decoder)
+    async def _astream_items(
+        self, messages: Sequence[ChatMessage], params: ChatParams, state: _StreamState
+    ) -> AsyncIterator[ChatDelta]:
+        while True:
+            async for delta in self._async().stream(state.request, state.decoder):
+                yield delta
+            repair = self._repair(messages, params, state.result(), state.repairs)
+            if repair is None:
+                return
+            messages, params = repair
+            state.next(*self._chat_request(messages, params, stream=True))
 
     # -- embeddings -------------------------------------------------------------------------
 
@@ -249,7 +290,33 @@ class MiniMaxClient:
         return [vector for part in parts for vector in part]
 
 
-def _result(decoder: ChatStreamDecoder) -> ChatResult:
-    if not decoder.started:
-        raise RuntimeError("The stream has not been read yet: iterate over it first.")
-    return decoder.result()
+class _StreamState:
+    """The attempt a stream is reading (a repair round trip starts a new one)."""
+
+    __slots__ = ("_result", "decoder", "repairs", "request")
+
+    def __init__(self, prepared: PreparedChat, request: HttpRequest) -> None:
+        self.repairs = 0
+        self.request = request
+        self.decoder = _decoder(prepared)
+        self._result: ChatResult | None = None
+
+    def next(self, prepared: PreparedChat, request: HttpRequest) -> None:
+        self.repairs += 1
+        self.request = request
+        self.decoder = _decoder(prepared)
+        self._result = None
+
+    def result(self) -> ChatResult:
+        """The answer of the attempt read last (built once: it may warn)."""
+        if not self.decoder.started:
+            raise RuntimeError("The stream has not been read yet: iterate over it first.")
+        if self._result is None:
+            self._result = replace(self.decoder.result(), tool_choice_repairs=self.repairs)
+        return self._result
+
+
+def _decoder(prepared: PreparedChat) -> ChatStreamDecoder:
+    from minimax_core._protocol import ChatStreamDecoder
+
+    return ChatStreamDecoder(prepared)

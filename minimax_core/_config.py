@@ -121,6 +121,8 @@ class ClientConfig(BaseModel):
     timeout: float | None = Field(default=300.0, gt=0)
     connect_timeout: float = Field(default=10.0, gt=0)
     max_retries: int = Field(default=2, ge=0)
+    #: Extra round trips when MiniMax answers a forced tool choice in text (0: none).
+    tool_choice_repairs: int = Field(default=1, ge=0)
     default_headers: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("base_url")

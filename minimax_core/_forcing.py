@@ -11,16 +11,27 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
-from minimax_core._types import ToolCall, ToolDefinition
+from minimax_core._types import (
+    AssistantMessage,
+    ChatMessage,
+    ChatParams,
+    ChatResult,
+    ToolCall,
+    ToolDefinition,
+    ToolMessage,
+    UserMessage,
+)
 
 __all__ = [
     "ForcedTool",
     "forcing_instruction",
     "json_objects",
     "recover_call",
+    "repair_request",
     "tool_choice_name",
 ]
 
@@ -138,3 +149,57 @@ def _call(name: str, args: dict[str, Any]) -> ToolCall:
     raw = json.dumps(args, ensure_ascii=False)
     digest = hashlib.sha1(f"{name}:{raw}".encode(), usedforsecurity=False).hexdigest()[:12]
     return ToolCall(id=f"call_recovered_{digest}", name=name, arguments=args, raw_arguments=raw)
+
+
+def _answered(messages: Sequence[ChatMessage]) -> set[str]:
+    """Names of the tools called and answered since the user last spoke."""
+    names: dict[str, str] = {}
+    answered: set[str] = set()
+    for message in messages:
+        if isinstance(message, UserMessage):
+            names, answered = {}, set()
+        elif isinstance(message, AssistantMessage):
+            names.update({call.id: call.name for call in message.tool_calls})
+        elif isinstance(message, ToolMessage) and message.tool_call_id in names:
+            answered.add(names[message.tool_call_id])
+    return answered
+
+
+def repair_request(
+    messages: Sequence[ChatMessage],
+    params: ChatParams,
+    result: ChatResult,
+    *,
+    attempt: int,
+    limit: int,
+) -> tuple[list[ChatMessage], ChatParams] | None:
+    """The next request when MiniMax answered a forced tool choice in text, or ``None``.
+
+    MiniMax does not enforce ``tool_choice``; after a tool result, models often answer instead of
+    calling the forced tool (LangChain's structured agents force one then). The repair sends the
+    conversation, the model's text, and an explicit instruction, with only the required tool (a
+    named choice) or the tools not yet called and answered since the user last spoke (``any``)
+    offered. At most ``limit`` repairs; the caller raises ``ToolChoiceError`` after that.
+    """
+    if not result.tool_call_missing or attempt >= limit or not params.tools:
+        return None
+    tools = list(params.tools)
+    if result.required_tool is not None:
+        offered = [t for t in tools if t.name == result.required_tool]
+    else:
+        done = _answered(messages)
+        offered = [t for t in tools if t.name not in done] or tools
+    names = ", ".join(f"`{t.name}`" for t in offered)
+    instruction = (
+        f"Your last reply was text, but a tool call is required. Call {names} now"
+        if len(offered) == 1
+        else f"Your last reply was text, but a tool call is required. Call one of {names} now"
+    ) + ", with arguments taken from the conversation. Reply with the tool call only."
+    # The text goes back (the model sees what it said); a call of another tool does not: it has
+    # no result, and MiniMax rejects a call left unanswered in history.
+    said = AssistantMessage(content=result.message.content, reasoning=result.message.reasoning)
+    choice = result.required_tool or "any"
+    return (
+        [*messages, said, UserMessage(instruction)],
+        replace(params, tools=offered, tool_choice=choice),
+    )

@@ -55,6 +55,12 @@ class ClientSettings(BaseModel):
     max_retries: int = Field(
         default=2, ge=0, description="Retries of rate limits, overloads and connection errors."
     )
+    tool_choice_repairs: int = Field(
+        default=1,
+        ge=0,
+        description="Extra round trips when MiniMax answers a forced tool choice in text "
+        "(it does not enforce tool_choice); 0 raises ToolChoiceError at once.",
+    )
     default_headers: dict[str, str] | None = Field(
         default=None, description="Extra HTTP headers sent with every request."
     )
@@ -96,6 +102,7 @@ class ClientSettings(BaseModel):
         return {
             "timeout": self.timeout or 300.0,
             "max_retries": self.max_retries,
+            "tool_choice_repairs": self.tool_choice_repairs,
             "default_headers": self.default_headers or {},
         }
 

@@ -212,6 +212,8 @@ class ChatResult:
     required_tool: str | None = None
     #: Web search results the answer reported (Model Studio's ``enable_search``), if any.
     search_info: dict[str, Any] | None = None
+    #: Extra round trips made because MiniMax answered a forced tool choice in text.
+    tool_choice_repairs: int = 0
 
     def tool_choice_failure(self) -> str | None:
         """What went wrong when a forced tool call is missing (``None``: nothing did). The one

@@ -5,6 +5,7 @@ silently ignored)."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -232,7 +233,8 @@ async def test_forced_call_answered_in_text_with_json_is_recovered(emulator, rou
 @pytest.mark.parametrize("call", CALLS)
 @pytest.mark.parametrize("route", ROUTES)
 async def test_forced_call_answered_in_plain_text_raises_tool_choice_error(emulator, route, call):
-    llm = chat(emulator, route).bind_tools([get_weather], tool_choice="any")
+    # with repairs switched off: the text answer is the failure
+    llm = chat(emulator, route, tool_choice_repairs=0).bind_tools([get_weather], tool_choice="any")
 
     with pytest.raises(ToolChoiceError) as caught:
         await run(llm, _answered_history("Sunny"), call)
@@ -252,7 +254,9 @@ async def test_a_call_of_another_tool_than_the_named_one_raises_tool_choice_erro
     script = Scripted(
         completion(tool_calls=[("call_function_5_1", "get_weather", '{"city": "Paris"}')]),
     )
-    llm = script.chat().bind_tools([get_weather, get_time], tool_choice="get_time")
+    llm = script.chat(tool_choice_repairs=0).bind_tools(
+        [get_weather, get_time], tool_choice="get_time"
+    )
 
     with pytest.raises(ToolChoiceError) as caught:
         await run(llm, "What time is it in Paris?", call)
@@ -344,3 +348,47 @@ async def test_tool_shapes_minimax_needs(emulator, route, mode):
         assert all(set(t) == {"name", "description", "input_schema"} for t in body["tools"])
     else:
         assert all(t["type"] == "function" for t in body["tools"])
+
+
+@pytest.mark.parametrize("call", CALLS)
+@pytest.mark.parametrize("route", ROUTES)
+async def test_a_forced_call_answered_in_text_is_repaired_with_one_more_round_trip(
+    emulator, route, call
+):
+    """MiniMax ignores a forced tool_choice (here: after a tool result the emulator, like the
+    model, answers in text). The client asks once more — the conversation, the model's text, an
+    explicit instruction, only the tools not yet used offered — and the call arrives."""
+    llm = chat(emulator, route).bind_tools([get_weather, get_time], tool_choice="any")
+
+    message = as_message(await run(llm, _answered_history("Sunny"), call))
+
+    assert [c["name"] for c in message.tool_calls] == ["get_time"]
+    assert message.response_metadata["tool_choice_repairs"] == 1
+    first, second = bodies(emulator)
+    assert [t["name"] for t in tool_schemas(route, first)] == ["get_weather", "get_time"]
+    # the repair offers only the tool not called and answered yet, and says what is required
+    assert [t["name"] for t in tool_schemas(route, second)] == ["get_time"]
+    assert "a tool call is required. Call `get_time` now" in json.dumps(second)
+    assert "Based on the tool results: Sunny." in json.dumps(second)  # the model's text went back
+
+
+@pytest.mark.parametrize("call", ["invoke", "ainvoke"])
+@pytest.mark.parametrize("route", ROUTES)
+async def test_a_structured_agent_with_tools_finishes_on_every_route(emulator, route, call):
+    """LangChain v1's ``create_agent(..., response_format=Schema)``: after the tool runs, the agent
+    forces the schema's tool; MiniMax answers in text; the repair round trip gets the call."""
+    from langchain.agents import create_agent
+    from pydantic import BaseModel
+
+    class Forecast(BaseModel):
+        city: str
+        summary: str
+
+    agent = create_agent(chat(emulator, route), tools=[get_weather], response_format=Forecast)
+    question: Any = {"messages": [{"role": "user", "content": "What is the weather in Paris?"}]}
+    state = agent.invoke(question) if call == "invoke" else await agent.ainvoke(question)
+
+    assert isinstance(state["structured_response"], Forecast)
+    names = [t["name"] for body in bodies(emulator) for t in tool_schemas(route, body)]
+    assert "get_weather" in names
+    assert "Forecast" in names

@@ -268,3 +268,55 @@ async def test_a_call_of_another_tool_than_the_named_one_is_a_clear_error(
         llm.get_tool_calls_from_response(response)
     # asked not to raise: the call the model made is returned as it is
     assert [s[1:] for s in selections(llm, response)] == [("add", {"a": 2, "b": 3})]
+
+
+@pytest.mark.parametrize(("api", "model"), ROUTES)
+@pytest.mark.parametrize("mode", ["chat", "achat", "stream_chat"])
+def test_a_required_tool_answered_in_text_is_repaired(
+    make_llm: Any, emulator: Any, api: str, model: str, mode: str
+) -> None:
+    """``tool_required=True`` after a tool result: MiniMax (and the emulator) answer in text; one
+    more round trip with only the unused tool offered gets the call; ``raw`` says so."""
+    import asyncio
+
+    from llama_index.core.base.llms.types import ChatMessage as LIMessage
+    from llama_index.core.tools import FunctionTool
+
+    def get_weather(city: str) -> str:
+        """The weather in a city."""
+        return f"Sunny in {city}"
+
+    def get_time(city: str) -> str:
+        """The time in a city."""
+        return f"Noon in {city}"
+
+    llm = make_llm(api=api, model=model)
+    tools = [FunctionTool.from_defaults(fn=get_weather), FunctionTool.from_defaults(fn=get_time)]
+    history = [
+        LIMessage(role="user", content="What is the weather in Paris?"),
+        LIMessage(
+            role="assistant",
+            content="",
+            additional_kwargs={
+                "tool_calls": [
+                    {
+                        "id": "call_1",
+                        "type": "function",
+                        "function": {"name": "get_weather", "arguments": '{"city": "Paris"}'},
+                    }
+                ]
+            },
+        ),
+        LIMessage(role="tool", content="Sunny", additional_kwargs={"tool_call_id": "call_1"}),
+    ]
+    kwargs: dict[str, Any] = {"chat_history": history, "tool_required": True}
+    if mode == "chat":
+        response = llm.chat_with_tools(tools, **kwargs)
+    elif mode == "achat":
+        response = asyncio.run(llm.achat_with_tools(tools, **kwargs))
+    else:
+        *_, response = llm.stream_chat_with_tools(tools, **kwargs)
+    calls = llm.get_tool_calls_from_response(response)
+    assert [c.tool_name for c in calls] == ["get_time"]
+    assert response.raw["tool_choice_repairs"] == 1
+    assert len(emulator.requests) == 2

@@ -76,9 +76,10 @@ def sent(
     stream: bool = False,
     **params: Any,
 ) -> tuple[httpx.Request, dict[str, Any]]:
-    """Send one request on the route; the request and its JSON body, as the server saw them."""
+    """Send one request on the route; the request and its JSON body, as the server saw them (no
+    repair round trip for a forced tool answered in text: one request is looked at)."""
     server = FakeServer(OK_STREAM if stream else OK)
-    client = make_client(server, api="anthropic")
+    client = make_client(server, api="anthropic", tool_choice_repairs=0)
     chat_params = ChatParams(**{"model": M27, **params})
     if stream:
         outcome = runner.stream(client, messages or hi(), chat_params)

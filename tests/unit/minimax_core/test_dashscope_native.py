@@ -149,9 +149,10 @@ def sent(
     model: str = M25,
     **params: Any,
 ) -> tuple[httpx.Request, dict[str, Any]]:
-    """One request on the route: the request and its JSON body as the server saw them."""
+    """One request on the route: the request and its JSON body as the server saw them (a forced
+    tool answered in text is not repaired here: one request is what is being looked at)."""
     server = FakeServer(OK_STREAM if stream else OK)
-    chat = client(server)
+    chat = client(server, tool_choice_repairs=0)
     call_params = ChatParams(model=model, **params)
     if stream:
         outcome = runner.stream(chat, messages or hi(), call_params)

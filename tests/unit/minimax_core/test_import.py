@@ -22,8 +22,11 @@ print(json.dumps(sorted(sys.modules)))
 FULL_USE = """
 import json, sys
 from minimax_core import MiniMaxClient, ChatParams, UserMessage
-client = MiniMaxClient(api_key="k", base_url="http://127.0.0.1:9")
-client.stream([UserMessage("hi")], ChatParams(model="MiniMax-M2.7"))  # built, not started
+client = MiniMaxClient(api_key="k", base_url="http://127.0.0.1:9", max_retries=0)
+try:  # one real call (nothing listens on port 9: the connection is refused at once)
+    client.chat([UserMessage("hi")], ChatParams(model="MiniMax-M2.7"))
+except Exception:
+    pass
 print(json.dumps(sorted(sys.modules)))
 """
 
