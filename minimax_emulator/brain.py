@@ -6,6 +6,7 @@ Rules, in order:
    tool named in the conversation (system + user messages, latest first), else the first tool.
    Arguments come from the tool's JSON schema filled with the last user message
    (:mod:`.schema_fill`). ``tool_choice`` "required"/named is not enforced (as on MiniMax).
+   The ``ignore_forcing=true`` fault skips this rule: the reply is text even when a tool is forced.
 2. Last message is a tool result → "Based on the tool results: <contents>."
 3. ``response_format`` json_schema on a model that enforces it (MiniMax-Text-01) → a JSON object
    filled from that schema.
@@ -358,7 +359,8 @@ def respond(req: ChatRequest, faults: Faults) -> Reply:
     """Compute the reply to a validated chat request."""
     user_text = _last_user_text(req.messages)
     last_role = req.messages[-1].get("role")
-    if req.tools and req.tool_choice != "none" and last_role == "user":
+    calls_tool = bool(req.tools) and req.tool_choice != "none" and not faults.ignore_forcing
+    if calls_tool and last_role == "user":
         reply, _ = _tool_reply(req, user_text)
     elif last_role == "tool":
         results = _tool_results(req.messages)

@@ -71,6 +71,8 @@ X-Emulator header / --fault spec:  key=value; key=value; ...
   empty_role=true         role:"" on every other chunk
   finish=length           stop early: finish_reason "length", only (part of) the reasoning
   summary=false           native route: omit the final chat.completion summary object
+  ignore_forcing=true     every chat route: never call a tool, always answer in text (MiniMax
+                          ignoring a forced tool_choice entirely, e.g. to test repair loops)
 """
 
 
@@ -106,6 +108,7 @@ class Faults:
     empty_role: bool = False
     finish: str | None = None
     summary: bool = True
+    ignore_forcing: bool = False
 
 
 NO_FAULTS = Faults()
@@ -182,7 +185,7 @@ def _value(key: str, value: str) -> object:
         if value not in {"incremental", "cumulative"}:
             raise SpecError("reasoning: expected incremental or cumulative")
         return value
-    if key in {"done", "usage_zero_chunks", "empty_role", "summary"}:
+    if key in {"done", "usage_zero_chunks", "empty_role", "summary", "ignore_forcing"}:
         return _bool(key, value)
     if key == "finish":
         if value != "length":
