@@ -112,6 +112,12 @@ def normalise_thinking(value: Any) -> ThinkingMode | None:
 def _thinking(mode: ThinkingMode | None, info: ModelInfo, dialect: Dialect) -> ThinkingMode | None:
     if mode is None:
         return None
+    if not dialect.thinking:
+        # Model Studio: thinking only, no switch and no budget (its MiniMax page).
+        raise InvalidInputError(
+            f"The {dialect.name!r} route cannot switch thinking (its models always think); leave "
+            "thinking unset, or use api='openai', 'native' or 'anthropic'."
+        )
     if info.thinking == "always" and info.known:
         if mode == "disabled":
             raise InvalidInputError(

@@ -407,15 +407,15 @@ def test_the_same_model_id_has_minimax_limits_on_minimax_routes(runner: Runner) 
 
 
 def test_thinking_on_the_route(runner: Runner) -> None:
-    # An always-thinking model: "adaptive" is what it does anyway (nothing sent), "disabled" not
-    _, body = sent(runner, thinking="adaptive")
+    # Model Studio: thinking only, no switch, no budget — any thinking setting is refused clearly
+    # (for MiniMax-M3, which could switch elsewhere, too); unset sends nothing.
+    _, body = sent(runner)
     assert "thinking" not in body["parameters"]
     assert "thinking" not in body
-    assert "always thinks" in refused(runner, thinking="disabled")
-    # MiniMax-M3 could switch, but the route cannot carry the switch
-    for mode in ("adaptive", "disabled"):
-        message = refused(runner, model="MiniMax-M3", thinking=mode)
-        assert "'dashscope-native' route cannot switch thinking" in message
+    for model in ("MiniMax-M2.5", "MiniMax-M3"):
+        for mode in ("adaptive", "disabled"):
+            message = refused(runner, model=model, thinking=mode)
+            assert "'dashscope-native' route cannot switch thinking" in message
 
 
 def test_partial_mode_and_json_schema_are_refused(runner: Runner) -> None:
