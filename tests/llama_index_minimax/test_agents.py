@@ -168,3 +168,29 @@ async def test_agent_workflow_with_two_agents_reaches_a_final_answer(
     assert_history_replayed(api, bodies[1]["messages"], replies[:1])
     if streaming:
         assert any(e.thinking_delta for e in events if isinstance(e, AgentStream))
+
+
+@pytest.mark.parametrize(("api", "model"), ROUTES)
+async def test_function_agent_with_output_cls_returns_the_structured_response(
+    make_llm: Any, emulator: EmulatorServer, api: str, model: str
+) -> None:
+    """``FunctionAgent(output_cls=...)``: after the tool turn, the structured answer is produced
+    (through this package's tool-calling structured output) on every route."""
+    from pydantic import BaseModel
+
+    class Forecast(BaseModel):
+        city: str
+        summary: str
+
+    def get_weather(city: str) -> str:
+        """The weather in a city."""
+        return f"Sunny in {city}"
+
+    agent = FunctionAgent(
+        tools=[get_weather], llm=make_llm(api=api, model=model), output_cls=Forecast
+    )
+    result = await agent.run("What is the weather in Paris?")
+    forecast = Forecast.model_validate(result.structured_response)
+    assert forecast.city == "Paris"
+    chat_requests = [r for r in emulator.requests if r.method == "POST"]
+    assert len(chat_requests) >= 3  # the tool call, the answer after it, the structured answer
