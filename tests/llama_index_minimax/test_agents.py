@@ -189,7 +189,7 @@ async def test_function_agent_with_output_cls_returns_the_structured_response(
     agent = FunctionAgent(
         tools=[get_weather], llm=make_llm(api=api, model=model), output_cls=Forecast
     )
-    result = await agent.run("What is the weather in Paris?")
+    result: Any = await agent.run("What is the weather in Paris?")
     forecast = Forecast.model_validate(result.structured_response)
     assert forecast.city == "Paris"
     chat_requests = [r for r in emulator.requests if r.method == "POST"]
