@@ -8,7 +8,7 @@ this package is usable the day it ships.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Any, Literal
 
 __all__ = ["CATALOG", "ModelInfo", "model_info"]
 
@@ -55,6 +55,18 @@ def _m2(id_: str, released: str) -> ModelInfo:
     )
 
 
+def _studio(id_: str, released: str, **facts: Any) -> ModelInfo:
+    """An M2 model as Alibaba Model Studio lists it: 131,072 output tokens of 204,800 unless said
+    otherwise, and its documented sampling defaults (temperature 1.0, top_p 0.95)."""
+    listed: dict[str, Any] = {
+        "max_output_tokens": 131_072,
+        "max_input_tokens": 204_800,
+        "default_temperature": 1.0,
+        "default_top_p": 0.95,
+    }
+    return replace(_m2(id_, released), **{**listed, **facts})
+
+
 CATALOG: dict[str, ModelInfo] = {
     m.id: m
     for m in (
@@ -77,21 +89,8 @@ CATALOG: dict[str, ModelInfo] = {
         _m2("MiniMax-M2", "2025-10-27"),
         # Model Studio (DashScope) ids: served by MiniMax through Model Studio (see MODEL_STUDIO
         # for Model Studio's own deployment of MiniMax-M2.5).
-        replace(
-            _m2("MiniMax/MiniMax-M2.5", "2026-02-13"),
-            max_output_tokens=131_072,
-            max_input_tokens=204_800,
-            web_search=True,
-            default_temperature=1.0,
-            default_top_p=0.95,
-        ),
-        replace(
-            _m2("MiniMax/MiniMax-M2.1", "2025-12-23"),
-            max_output_tokens=131_072,
-            max_input_tokens=204_800,
-            default_temperature=1.0,
-            default_top_p=0.95,
-        ),
+        _studio("MiniMax/MiniMax-M2.5", "2026-02-13", web_search=True),
+        _studio("MiniMax/MiniMax-M2.1", "2025-12-23"),
         ModelInfo(
             id="MiniMax-M1",
             context_window=1_000_000,
@@ -144,15 +143,14 @@ CATALOG: dict[str, ModelInfo] = {
 #: no partial mode, defaults temperature 1.0 / top_p 0.95 / presence_penalty 0.0
 #: (``docs/protocol-notes.md`` §7).
 MODEL_STUDIO: dict[str, ModelInfo] = {
-    "MiniMax-M2.5": replace(
-        _m2("MiniMax-M2.5", "2026-02-13"),
+    "MiniMax-M2.5": _studio(
+        "MiniMax-M2.5",
+        "2026-02-13",
         context_window=196_608,
         max_input_tokens=196_601,
         max_output_tokens=32_768,
         recommended_max_tokens=32_768,
         web_search=True,
-        default_temperature=1.0,
-        default_top_p=0.95,
     ),
 }
 

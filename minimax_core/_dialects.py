@@ -92,14 +92,10 @@ def _openai_body(plan: ChatPlan) -> bytes:
     return openai_body(plan)
 
 
-def _chunk(data: str | bytes, meta: ResponseMeta | None) -> ChatCompletion | None:
+def _openai_reader() -> Reader:
     from minimax_core._failures import parse_chunk
 
-    return parse_chunk(data, meta)
-
-
-def _openai_reader() -> Reader:
-    return _chunk  # one JSON document is one chunk: nothing to remember between them
+    return parse_chunk  # one JSON document is one chunk: nothing to remember between them
 
 
 def _anthropic_body(plan: ChatPlan) -> bytes:
@@ -138,30 +134,33 @@ def _replay_anthropic(content: str, reasoning: Reasoning) -> Replay:
 
 @dataclass(frozen=True, slots=True)
 class Dialect:
+    """One route. The defaults are MiniMax's own routes' (its hosts and keys, Bearer auth, the
+    OpenAI-shaped body and reader); each entry of :data:`DIALECTS` states what differs."""
+
     name: Api
     #: How messages name the route.
     title: str
     #: Appended to the host (``base_url``) for chat.
     path: str
-    #: The route's own host; ``None``: MiniMax's host for the configured region.
-    host: str | None
-    #: Environment variables for the key and the host.
-    key_env: str
-    base_url_env: str
-    #: Whether the route's host also serves MiniMax's ``/v1/embeddings``.
-    embeddings: bool
-    #: Whether a legacy ``GroupId`` goes on the chat URL.
-    group_id: bool
-    #: Send ``reasoning_split: true`` (clean ``content``, reasoning in its own fields).
-    split_reasoning: bool
-    #: The request field for the output limit.
-    token_field: str
-    #: Accepts MiniMax's ``thinking`` object.
-    thinking: bool
-    #: Thinking models put their reasoning inline (``<think>``) in ``content``.
-    inline_reasoning: bool
     #: How an assistant turn's reasoning goes back (see the module's table).
     replay_reasoning: Callable[[str, Reasoning], Replay]
+    #: The route's own host; ``None``: MiniMax's host for the configured region.
+    host: str | None = None
+    #: Environment variables for the key and the host.
+    key_env: str = "MINIMAX_API_KEY"
+    base_url_env: str = "MINIMAX_BASE_URL"
+    #: Whether the route's host also serves MiniMax's ``/v1/embeddings``.
+    embeddings: bool = True
+    #: Whether a legacy ``GroupId`` goes on the chat URL.
+    group_id: bool = False
+    #: Send ``reasoning_split: true`` (clean ``content``, reasoning in its own fields).
+    split_reasoning: bool = False
+    #: The request field for the output limit (OpenAI-shaped bodies).
+    token_field: str = "max_tokens"
+    #: Accepts a ``thinking`` setting.
+    thinking: bool = True
+    #: Thinking models put their reasoning inline (``<think>``) in ``content``.
+    inline_reasoning: bool = False
     #: The authentication headers for a key.
     auth: Callable[[str], dict[str, str]] = _bearer
     #: The request builder: a validated, shaped request → the body this route accepts.
@@ -185,67 +184,47 @@ class Dialect:
         return self.replay_reasoning(content, reasoning)
 
 
+#: What Alibaba Model Studio's two routes share: its host and key, chat only, thinking only (no
+#: switch), web search, no partial mode, reasoning replayed as ``reasoning_content``.
+_MODEL_STUDIO: dict[str, Any] = {
+    "host": "https://dashscope.aliyuncs.com",
+    "key_env": "DASHSCOPE_API_KEY",
+    "base_url_env": "DASHSCOPE_BASE_URL",
+    "embeddings": False,
+    "thinking": False,
+    "web_search": True,
+    "prefill": False,
+    "replay_reasoning": _replay_dashscope,
+}
+
 DIALECTS: dict[str, Dialect] = {
     "openai": Dialect(
         "openai",
         "OpenAI-compatible",
         path="/v1/chat/completions",
-        host=None,
-        key_env="MINIMAX_API_KEY",
-        base_url_env="MINIMAX_BASE_URL",
-        embeddings=True,
-        group_id=False,
+        replay_reasoning=_replay_openai,
         split_reasoning=True,
         token_field="max_completion_tokens",
-        thinking=True,
-        inline_reasoning=False,
-        replay_reasoning=_replay_openai,
     ),
     "native": Dialect(
         "native",
         "native",
         path="/v1/text/chatcompletion_v2",
-        host=None,
-        key_env="MINIMAX_API_KEY",
-        base_url_env="MINIMAX_BASE_URL",
-        embeddings=True,
-        group_id=True,
-        split_reasoning=False,
-        token_field="max_completion_tokens",
-        thinking=True,
-        inline_reasoning=True,
         replay_reasoning=_replay_native,
+        group_id=True,
+        token_field="max_completion_tokens",
+        inline_reasoning=True,
     ),
     "dashscope": Dialect(
         "dashscope",
         "DashScope",
         path="/compatible-mode/v1/chat/completions",
-        host="https://dashscope.aliyuncs.com",
-        key_env="DASHSCOPE_API_KEY",
-        base_url_env="DASHSCOPE_BASE_URL",
-        embeddings=False,
-        group_id=False,
-        split_reasoning=False,
-        token_field="max_tokens",
-        thinking=False,
-        inline_reasoning=False,
-        replay_reasoning=_replay_dashscope,
-        web_search=True,
-        prefill=False,
+        **_MODEL_STUDIO,
     ),
     "anthropic": Dialect(
         "anthropic",
         "Anthropic-compatible",
         path="/anthropic/v1/messages",
-        host=None,
-        key_env="MINIMAX_API_KEY",
-        base_url_env="MINIMAX_BASE_URL",
-        embeddings=True,
-        group_id=False,
-        split_reasoning=False,
-        token_field="max_tokens",
-        thinking=True,
-        inline_reasoning=False,
         replay_reasoning=_replay_anthropic,
         auth=_anthropic_auth,
         body=_anthropic_body,
@@ -257,22 +236,11 @@ DIALECTS: dict[str, Dialect] = {
         "dashscope-native",
         "DashScope native",
         path="/api/v1/services/aigc/text-generation/generation",
-        host="https://dashscope.aliyuncs.com",
-        key_env="DASHSCOPE_API_KEY",
-        base_url_env="DASHSCOPE_BASE_URL",
-        embeddings=False,
-        group_id=False,
-        split_reasoning=False,
-        token_field="max_tokens",
-        thinking=False,
-        inline_reasoning=False,
-        replay_reasoning=_replay_dashscope,
         body=_dashscope_native_body,
         reader=_dashscope_native_reader,
         incremental_reasoning=True,
         response_format=False,
         stream_headers=(("X-DashScope-SSE", "enable"),),
-        web_search=True,
-        prefill=False,
+        **_MODEL_STUDIO,
     ),
 }

@@ -13,9 +13,9 @@ here too.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from minimax_core._http import ResponseMeta
 from minimax_core._wire import (
@@ -45,6 +45,7 @@ __all__ = [
 ]
 
 Reply = ErrorEnvelope | ChatCompletion | EmbeddingsResponse | AnthropicDoc | DashScopeDoc
+R = TypeVar("R", bound=BaseModel)
 
 
 def redact(text: str, secret: str) -> str:
@@ -161,21 +162,34 @@ def check_status(meta: ResponseMeta, body: bytes) -> None:
         raise response_error(meta, body) or malformed(f"HTTP {meta.status}", meta)
 
 
-def parse_chunk(data: str | bytes, meta: ResponseMeta | None) -> ChatCompletion:
-    """One JSON document of a chat answer (a completion, a chunk, or an error object), checked:
-    the failure it reports is raised."""
+def validated(model: type[R], data: str | bytes, meta: ResponseMeta | None, what: str) -> R:
+    """One JSON document read as ``model``; one that is not is a :class:`MalformedResponseError`
+    quoting it (``what``: who sent what it should have been)."""
     try:
-        chunk = ChatCompletion.model_validate_json(data)
+        return model.model_validate_json(data)
     except ValidationError as exc:
         preview = data[:200] if isinstance(data, str) else data[:200].decode("utf-8", "replace")
         raise malformed(
-            f"MiniMax sent data that is not a valid chat payload: {preview!r} "
+            f"{what}: {preview!r} "
             f"({exc.error_count()} problem(s), first: {exc.errors()[0]['msg']})",
             meta,
         ) from None
-    error = response_error(meta, chunk)
+
+
+def raise_reported(meta: ResponseMeta | None, reply: Reply) -> None:
+    """Raise the failure a reply (or stream event) reports, if any."""
+    error = response_error(meta, reply)
     if error is not None:
         raise error
+
+
+def parse_chunk(data: str | bytes, meta: ResponseMeta | None) -> ChatCompletion:
+    """One JSON document of a chat answer (a completion, a chunk, or an error object), checked:
+    the failure it reports is raised."""
+    chunk = validated(
+        ChatCompletion, data, meta, "MiniMax sent data that is not a valid chat payload"
+    )
+    raise_reported(meta, chunk)
     return chunk
 
 

@@ -7,6 +7,8 @@ error object inside a stream) goes through the one error path in ``_failures``.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from minimax_core._assembler import ChatAssembler
 from minimax_core._failures import check_status, malformed, parse_embeddings
 from minimax_core._http import ResponseMeta
@@ -62,7 +64,7 @@ class ChatStreamDecoder:
     answer of the attempt that was read.
     """
 
-    __slots__ = ("_assembler", "_done", "_meta", "_prepared", "_read", "_sse")
+    __slots__ = ("_assembler", "_done", "_event_meta", "_meta", "_prepared", "_read", "_sse")
 
     def __init__(self, prepared: PreparedChat) -> None:
         self._prepared = prepared
@@ -70,6 +72,7 @@ class ChatStreamDecoder:
         self._assembler = _assembler(prepared)
         self._read = prepared.reader()
         self._meta: ResponseMeta | None = None
+        self._event_meta: ResponseMeta | None = None
         self._done = False
 
     def begin(self, meta: ResponseMeta) -> None:
@@ -79,6 +82,8 @@ class ChatStreamDecoder:
             self._read = self._prepared.reader()
             self._done = False
         self._meta = meta
+        # An event's status is the stream's 200, whatever its headers said at the start.
+        self._event_meta = replace(meta, status=200)
 
     @property
     def started(self) -> bool:
@@ -101,13 +106,8 @@ class ChatStreamDecoder:
             return None
         if not data or data.isspace():  # an empty `data:` line ("empty [DONE]"): nothing in it
             return None
-        chunk = self._read(data, self._in_stream())
+        chunk = self._read(data, self._event_meta)
         return None if chunk is None else self._assembler.feed(chunk)
-
-    def _in_stream(self) -> ResponseMeta | None:
-        # An event's status is the stream's 200, whatever its headers said at the start.
-        meta = self._meta
-        return None if meta is None else ResponseMeta(200, meta.headers, meta.secret, meta.model)
 
     def close(self) -> list[ChatDelta]:
         out: list[ChatDelta] = []

@@ -29,9 +29,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pydantic import ValidationError
-
-from minimax_core._failures import malformed, response_error
+from minimax_core._failures import raise_reported, validated
 from minimax_core._http import ResponseMeta
 from minimax_core._reasoning import ANTHROPIC_FORMAT
 from minimax_core._wire import (
@@ -97,22 +95,17 @@ class AnthropicReader:
         self._chunk = ChatCompletion(choices=[Choice(delta=self._message)])
 
     def __call__(self, data: str | bytes, meta: ResponseMeta | None) -> ChatCompletion | None:
-        try:
-            doc = AnthropicDoc.model_validate_json(data)
-        except ValidationError as exc:
-            preview = data[:200] if isinstance(data, str) else data[:200].decode("utf-8", "replace")
-            raise malformed(
-                f"MiniMax sent data that is not a valid Anthropic-route payload: {preview!r} "
-                f"({exc.error_count()} problem(s), first: {exc.errors()[0]['msg']})",
-                meta,
-            ) from None
+        doc = validated(
+            AnthropicDoc,
+            data,
+            meta,
+            "MiniMax sent data that is not a valid Anthropic-route payload",
+        )
         reported = doc.error
         status = ERROR_STATUS.get(reported.type or "") if reported is not None else None
         if reported is not None and status is not None and reported.http_code is None:
             reported.http_code = status
-        error = response_error(meta, doc)
-        if error is not None:
-            raise error
+        raise_reported(meta, doc)
         return self._read(doc)
 
     def _read(self, doc: AnthropicDoc) -> ChatCompletion | None:

@@ -12,9 +12,7 @@ result's metadata. Errors (``{"code", "message", "request_id"}``, ``event:error`
 
 from __future__ import annotations
 
-from pydantic import ValidationError
-
-from minimax_core._failures import malformed, response_error
+from minimax_core._failures import raise_reported, validated
 from minimax_core._http import ResponseMeta
 from minimax_core._wire import ChatCompletion, DashScopeDoc, DashScopeUsage, Usage
 
@@ -25,18 +23,10 @@ class DashScopeNativeReader:
     __slots__ = ()
 
     def __call__(self, data: str | bytes, meta: ResponseMeta | None) -> ChatCompletion | None:
-        try:
-            doc = DashScopeDoc.model_validate_json(data)
-        except ValidationError as exc:
-            preview = data[:200] if isinstance(data, str) else data[:200].decode("utf-8", "replace")
-            raise malformed(
-                f"Model Studio sent data that is not a valid DashScope payload: {preview!r} "
-                f"({exc.error_count()} problem(s), first: {exc.errors()[0]['msg']})",
-                meta,
-            ) from None
-        error = response_error(meta, doc)
-        if error is not None:
-            raise error
+        doc = validated(
+            DashScopeDoc, data, meta, "Model Studio sent data that is not a valid DashScope payload"
+        )
+        raise_reported(meta, doc)
         output = doc.output
         choices = output.choices if output is not None else None
         for choice in choices or ():
